@@ -1,0 +1,1 @@
+"""Subcommands of the ``headshot`` CLI that belong to the scoring package."""
