@@ -148,14 +148,15 @@ def _head_pose(lm: np.ndarray) -> dict[str, float]:
     axis = (lc - rc) / width
     t = float(np.dot(lm[NOSE_TIP, :2] - rc, axis) / width)
     yaw = math.degrees(math.asin(max(-1.0, min(1.0, (t - 0.5) * 2.0))))
-    # pitch: nose tip height between eye line and chin, relative to a frontal face's ~0.45
+    # pitch: nose tip height between eye line and chin, relative to a frontal face's ratio
     eye_mid = (re + le) / 2
     normal = np.array([-axis[1], axis[0]])
     chin_d = float(np.dot(lm[CHIN, :2] - eye_mid, normal))
     nose_d = float(np.dot(lm[NOSE_TIP, :2] - eye_mid, normal))
     r = nose_d / (chin_d + 1e-6)
-    # 0.55 is the median ratio on frontal official portraits (set once on the shared portraits)
-    pitch = math.degrees(math.asin(max(-1.0, min(1.0, (r - 0.55) * 2.5))))
+    # 0.335: median ratio on frontal official and studio portraits (set once on the shared portraits);
+    # 1.9: the nose tip sits ~0.35 face heights in front of the eye-chin plane, which spans ~0.65
+    pitch = math.degrees(math.asin(max(-1.0, min(1.0, (r - 0.335) * 1.9))))
     return {"roll": roll, "yaw": yaw, "pitch": pitch}
 
 
