@@ -105,7 +105,8 @@ def suit(ctx: RenderContext, jacket: str, shirt: str, tie: bool, tie_colour: lis
     region = _clothing_region(ctx, 0.02)
     yy, xx = np.mgrid[0:h, 0:w].astype(np.float32)
     v_top = g.chin + 0.3 * g.face_h
-    half_v = 0.22 * g.face_w + 0.42 * np.clip(yy - v_top, 0, None)
+    # lapels meet at the top button: the V is widest at the collar and closes about 1.1 face heights lower
+    half_v = 0.34 * g.face_w * np.clip(1 - (yy - v_top) / (1.1 * g.face_h), 0, 1)
     in_v = np.abs(xx - cx) < half_v
     cmap = np.empty((h, w, 3), np.float32)
     cmap[:] = JACKETS[jacket]

@@ -88,10 +88,12 @@ def _shelf(img: np.ndarray, rng: np.random.Generator, x0: int, y0: int, x1: int,
 def _clutter(h: int, w: int, rng: np.random.Generator) -> np.ndarray:
     """An office / home interior: shelves with books, frames, a window, a screen, plants, a door."""
     img = _wall(h, w, rng)
-    items = ["shelf", "frame", "window", "screen", "plant", "door", "lamp", "frame", "shelf"]
-    for item in rng.permutation(items)[: int(rng.integers(4, 8))]:
-        x0, y0 = int(rng.uniform(-0.1, 0.8) * w), int(rng.uniform(-0.1, 0.6) * h)
-        bw, bh = int(rng.uniform(0.2, 0.5) * w), int(rng.uniform(0.2, 0.6) * h)
+    items = ["shelf", "frame", "window", "screen", "plant", "door", "lamp", "frame", "shelf", "plant", "frame", "shelf"]
+    for k, item in enumerate(rng.permutation(items)[: int(rng.integers(7, 12))]):
+        side = k % 2  # alternate left and right of the subject, where the backdrop shows
+        x0 = int((rng.uniform(-0.15, 0.25) if side == 0 else rng.uniform(0.55, 0.85)) * w)
+        y0 = int(rng.uniform(-0.1, 0.55) * h)
+        bw, bh = int(rng.uniform(0.18, 0.4) * w), int(rng.uniform(0.2, 0.5) * h)
         x1, y1 = x0 + bw, y0 + bh
         if item == "shelf":
             _shelf(img, rng, x0, y0, x1, y1)
