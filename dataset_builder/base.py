@@ -4,7 +4,7 @@ Rules (documented, never guessed):
 - attire, head-and-shoulders: the source's labels.csv (looked at by people);
 - expression, lighting, sharpness, framing: measured on the base with the project's measures
   (``headshot.measures``) and a confident margin: score >= 0.8 -> 1, <= 0.2 -> 0, otherwise
-  undetermined (None). Undetermined lighting/framing/sharpness force a degrading edit; an
+  undetermined (None); expression uses 0.65 / 0.3 (MARGINS). Undetermined lighting/framing/sharpness force a degrading edit; an
   undetermined expression makes the portrait unusable (nothing can set it procedurally).
 - framing: face-only crops (labels.csv framing_head_shoulders = 0) are 0; for the others the
   framing score leaves out ``abs_pitch``, whose geometric estimate reads 20-35 degrees on
@@ -23,6 +23,9 @@ from headshot.analysis import FaceAnalysis
 from headshot.attributes import ATTRIBUTE_NAMES
 
 HI, LO = 0.8, 0.2
+# expression cannot be edited procedurally, so its margin decides which portraits are usable at all;
+# official portraits' smiles score 0.65-0.85 on the measure (closed-mouth smiles are 1 by the contract)
+MARGINS = {"expression": (0.65, 0.3)}
 FRAMING_SKIP = ("abs_pitch",)
 
 
@@ -73,10 +76,11 @@ def check_scores(measures: dict[str, Any]) -> dict[str, float]:
     return out
 
 
-def confident(score: float) -> Optional[int]:
+def confident(score: float, attribute: str = "") -> Optional[int]:
     if not math.isfinite(score):
         return None
-    return 1 if score >= HI else 0 if score <= LO else None
+    hi, lo = MARGINS.get(attribute, (HI, LO))
+    return 1 if score >= hi else 0 if score <= lo else None
 
 
 @dataclass
@@ -100,7 +104,7 @@ def base_info(rec: BaseRecord, a: FaceAnalysis) -> BaseInfo:
     from headshot.measures import measure_all
 
     scores = check_scores(measure_all(a))
-    labels: dict[str, Optional[int]] = {k: confident(v) for k, v in scores.items()}
+    labels: dict[str, Optional[int]] = {k: confident(v, k) for k, v in scores.items()}
     labels["background"] = None  # always replaced
     labels["attire"] = rec.attire if rec.head_shoulders else 0
     if not rec.head_shoulders:

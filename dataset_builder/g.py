@@ -204,7 +204,7 @@ def _lighting_params(rng: np.random.Generator, op: str) -> dict[str, Any]:
     if op == "over":
         return {"gain": _u(rng, 2.8, 4.5)}
     if op == "cast":
-        return {"tint": _pick(rng, {"green": 1, "blue": 1, "orange": 1, "magenta": 0.5}), "amount": _u(rng, 0.45, 0.7)}
+        return {"tint": _pick(rng, {"green": 1, "blue": 1, "orange": 1, "magenta": 0.5}), "amount": _u(rng, 0.7, 0.95)}
     if op == "backlight":
         return {"subject_gain": _u(rng, 0.12, 0.25), "window": _u(rng, 1.6, 2.4)}
     return {"exposure": _u(rng, -0.15, 0.15)}  # "even": mild exposure jitter, stays professional
