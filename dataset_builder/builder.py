@@ -233,12 +233,14 @@ def build(cfg: BuildConfig, progress: bool = True) -> dict[str, Any]:
     fail_after = int(os.environ.get(FAIL_AFTER_ENV, "0") or 0)
     t0 = time.time()
     n_new = 0
+    n_shards = 0
     from tqdm import tqdm
 
     bar = tqdm(total=len(tasks), initial=len(tasks) - len(todo), desc="shards", unit="shard", disable=not progress)
     with manifest.open("a") as mf:
         def record(res: dict[str, Any]) -> None:
-            nonlocal n_new
+            nonlocal n_new, n_shards
+            n_shards += 1
             mf.write(json.dumps({"shard": res["shard"], "rows": res["rows"], "seconds": round(res["seconds"], 2),
                                  "status": res["status"]}) + "\n")
             mf.flush()
@@ -246,7 +248,7 @@ def build(cfg: BuildConfig, progress: bool = True) -> dict[str, Any]:
             n_new += res["rows"]
             bar.update(1)
             bar.set_postfix(variants=n_new, per_s=f"{n_new / max(1e-6, time.time() - t0):.2f}")
-            if fail_after and bar.n >= fail_after:
+            if fail_after and n_shards >= fail_after:
                 raise KeyboardInterrupt(f"test hook {FAIL_AFTER_ENV}={fail_after}")
 
         if cfg.workers <= 1:

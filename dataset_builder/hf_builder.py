@@ -1,8 +1,8 @@
 """A ``datasets.GeneratorBasedBuilder`` that renders the dataset in Python (single process).
 
 datasets 4+ no longer runs loading scripts through ``load_dataset``; instantiate the class
-directly: ``b = HeadshotSynthetic(config=HeadshotSyntheticConfig(portraits=..., variants=2),
-cache_dir=...); b.download_and_prepare(); ds = b.as_dataset()``. For large builds use the
+directly: ``b = HeadshotSynthetic(cache_dir=..., portraits=..., variants=2)``, then
+``b.download_and_prepare(); ds = b.as_dataset()``. For large builds use the
 ``headshot build-dataset`` command (multi-process, resumable, validated shards).
 """
 from __future__ import annotations
