@@ -1,0 +1,71 @@
+"""Each procedural operation moves its independent check (the scorer's measures) the intended way."""
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from dataset_builder.backends import get_backend
+from dataset_builder.base import check_scores
+from dataset_builder.g import EditPlan
+from dataset_builder.counterfactual import flip_one, improve
+from headshot.attributes import ATTRIBUTE_NAMES
+from headshot.measures import measure_all
+
+CLEAN = {"family": "background", "op": "plain", "params": {"colour": [120, 125, 130], "seed": 1}}
+DEGRADE = [
+    ("lighting", "directional", {"azimuth": 80, "elevation": 10, "ambient": 0.08}),
+    ("lighting", "under", {"gain": 0.12}),
+    ("lighting", "over", {"gain": 3.5}),
+    ("lighting", "cast", {"tint": "green", "amount": 0.8}),
+    ("lighting", "backlight", {"subject_gain": 0.15, "window": 2.0}),
+    ("sharpness", "gaussian", {"sigma_frac": 0.04}),
+    ("sharpness", "defocus", {"radius_frac": 0.06}),
+    ("sharpness", "motion", {"length_frac": 0.14, "angle": 30}),
+    ("sharpness", "noise", {"sigma": 24, "chroma": 0.4}),
+    ("sharpness", "lowres", {"face_px": 40}),
+    ("framing", "shift", {"offset": 0.25}),
+    ("framing", "tight", {"face_frac": 0.85}),
+    ("framing", "cut_top", {"cut": 0.3}),
+    ("framing", "tilt", {"angle": 28}),
+    ("framing", "far", {"face_frac": 0.12}),
+]
+
+
+@pytest.fixture(scope="module")
+def base(astronaut, analyzer):
+    a = analyzer.analyze(astronaut)
+    backend = get_backend("procedural")
+    ref = backend.render(astronaut, EditPlan(dict.fromkeys(ATTRIBUTE_NAMES, 1), "", "", 0.5, 0, [CLEAN]), a, max_side=512)
+    return a, backend, check_scores(measure_all(analyzer.analyze(ref)))
+
+
+def _render(astronaut, analyzer, base, ops):
+    a, backend, _ = base
+    plan = EditPlan(dict.fromkeys(ATTRIBUTE_NAMES, 1), "", "", 0.5, 7, ops)
+    out = backend.render(astronaut, plan, a, max_side=512)
+    assert out.dtype == np.uint8 and out.ndim == 3
+    return check_scores(measure_all(analyzer.analyze(out)))
+
+
+@pytest.mark.parametrize("family,op,params", DEGRADE, ids=[f"{f}/{o}" for f, o, _ in DEGRADE])
+def test_degradation_moves_its_check(astronaut, analyzer, base, family, op, params):
+    ref = base[2]
+    s = _render(astronaut, analyzer, base, [CLEAN, {"family": family, "op": op, "params": params}])
+    assert s[family] < 0.5 <= max(ref[family], 0.5), (ref[family], s[family])
+
+
+@pytest.mark.parametrize("op", ["clutter", "text", "pattern", "scene"])
+def test_distracting_backdrop_scores_below_clean(astronaut, analyzer, base, op):
+    s = _render(astronaut, analyzer, base, [{"family": "background", "op": op, "params": {"seed": 5}}])
+    assert s["background"] < base[2]["background"] - 0.2, (s["background"], base[2]["background"])
+
+
+def test_counterfactual_flips_measured_state(astronaut, analyzer):
+    s0 = check_scores(measure_all(analyzer.analyze(astronaut)))
+    for attr in ("lighting", "background", "framing", "sharpness"):
+        out = flip_one(astronaut, attr, seed=1)
+        s1 = check_scores(measure_all(analyzer.analyze(out)))
+        assert (s0[attr] >= 0.5) != (s1[attr] >= 0.5), (attr, s0[attr], s1[attr])
+    better = check_scores(measure_all(analyzer.analyze(improve(astronaut))))
+    for attr in ("lighting", "background", "framing", "sharpness"):
+        assert better[attr] >= 0.5, (attr, better[attr])
