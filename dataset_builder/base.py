@@ -26,7 +26,6 @@ HI, LO = 0.8, 0.2
 # expression cannot be edited procedurally, so its margin decides which portraits are usable at all;
 # official portraits' smiles score 0.65-0.85 on the measure (closed-mouth smiles are 1 by the contract)
 MARGINS = {"expression": (0.65, 0.3)}
-FRAMING_SKIP = ("abs_pitch",)
 
 
 @dataclass
@@ -64,16 +63,8 @@ def list_portraits(root: str | Path, sources: Optional[list[str]] = None) -> lis
 
 
 def check_scores(measures: dict[str, Any]) -> dict[str, float]:
-    """Per-attribute 0-1 scores used as independent checks (framing without the biased pitch term)."""
-    out = {}
-    for a in ATTRIBUTE_NAMES:
-        m = measures[a]
-        if a == "framing" and not m.note:
-            terms = [v for k, v in m.terms.items() if k not in FRAMING_SKIP and math.isfinite(v)]
-            out[a] = float(min(terms)) if terms else float(m.score)
-        else:
-            out[a] = float(m.score)
-    return out
+    """Per-attribute 0-1 scores of the scorer's measures, used as independent checks."""
+    return {a: float(measures[a].score) for a in ATTRIBUTE_NAMES}
 
 
 def confident(score: float, attribute: str = "") -> Optional[int]:
