@@ -60,7 +60,7 @@ def heat_colours(saliency: np.ndarray, size: tuple[int, int]) -> tuple[np.ndarra
     """Normalise a saliency map to 0-1 at ``size`` (w, h); return (RGB heat colours, weights)."""
     s = np.asarray(saliency, np.float32)
     s = np.nan_to_num(s, nan=0.0, posinf=0.0, neginf=0.0)
-    s = cv2.resize(s, size, interpolation=cv2.INTER_CUBIC)
+    s = cv2.resize(s, size, interpolation=cv2.INTER_LINEAR)  # linear: no overshoot below the minimum
     s = s - s.min()
     peak = float(s.max())
     s = s / peak if peak > 1e-9 else np.zeros_like(s)
