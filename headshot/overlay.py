@@ -127,7 +127,9 @@ def draw_overlay(analysis: FaceAnalysis, saliency: Optional[np.ndarray] = None,
     # head room: a bracket from the frame's top edge to the top of the forehead
     cv2.line(out, (x0, top_i), (x1, top_i), style.head_colour, t, cv2.LINE_AA)
     cv2.arrowedLine(out, (x1 + 6, max(0, top_i)), (x1 + 6, 0), style.head_colour, t, cv2.LINE_AA, tipLength=0.08)
-    _label(out, f"head room {max(0.0, top) / max(1.0, chin - top):.2f} face h.", (x1 + 10, max(12, top_i // 2 + 6)),
-           style.head_colour, fs)
+    text = f"head room {max(0.0, top) / max(1.0, chin - top):.2f} face h."
+    tw = cv2.getTextSize(text, cv2.FONT_HERSHEY_SIMPLEX, fs, max(1, int(round(fs * 2))) + 2)[0][0]
+    tx = x1 + 10 if x1 + 10 + tw < w else max(0, x0 - 10 - tw)  # right of the face, or left when it would not fit
+    _label(out, text, (tx, max(12, top_i // 2 + 6)), style.head_colour, fs)
     cv2.line(out, (x0, chin_i), (x1, chin_i), style.head_colour, t, cv2.LINE_AA)
     return out

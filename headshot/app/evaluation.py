@@ -54,7 +54,17 @@ def _resolve(p: str, eval_dir: Path) -> Optional[Path]:
     return None
 
 
-def _error_caption(item: dict[str, Any]) -> str:
+def _thresholds(splits: dict[str, dict[str, Any]]) -> dict[str, float]:
+    """The model's decision thresholds, from the first split that lists them (0.5 otherwise)."""
+    for split in splits.values():
+        per = split.get("per_attribute") or {}
+        thr = {n: _num((per.get(n) or {}).get("threshold")) for n in ATTRIBUTE_NAMES}
+        if all(v is not None for v in thr.values()):
+            return thr  # type: ignore[return-value]
+    return {n: 0.5 for n in ATTRIBUTE_NAMES}
+
+
+def _error_caption(item: dict[str, Any], thresholds: dict[str, float]) -> str:
     labels = item.get("labels") or {}
     probs = item.get("probabilities") or {}
     wrong = []
@@ -62,8 +72,7 @@ def _error_caption(item: dict[str, Any]) -> str:
         lab, p = labels.get(n), _num(probs.get(n))
         if lab is None or p is None:
             continue
-        thr = 0.5
-        if int(lab) != int(p >= thr):
+        if int(lab) != int(p >= thresholds.get(n, 0.5)):
             wrong.append(f"{n}: label {int(lab)}, p={p:.2f}")
     return "; ".join(wrong) or "misclassified"
 
@@ -91,6 +100,7 @@ def load_evaluation(eval_dir: Optional[Path] = None) -> Evaluation:
     if plots.is_dir():
         ev.plots = [(p, p.stem.replace("_", " ")) for p in sorted(plots.glob("**/*.png"))][:MAX_GALLERY]
     errors = d / "errors.json"
+    thresholds = _thresholds(ev.splits)
     if errors.is_file():
         try:
             items = json.loads(errors.read_text())
@@ -100,7 +110,7 @@ def load_evaluation(eval_dir: Optional[Path] = None) -> Evaluation:
                 path = _resolve(str(item["image"]), d)
                 if path is None:
                     continue
-                ev.errors.append((path, f"{path.name}: {_error_caption(item)}"))
+                ev.errors.append((path, f"{path.name}: {_error_caption(item, thresholds)}"))
                 if len(ev.errors) >= MAX_GALLERY:
                     break
         except (OSError, ValueError) as e:
