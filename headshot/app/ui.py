@@ -61,13 +61,15 @@ def _dashboard_values(eval_dir: Optional[Path], split: Optional[str] = None):
     if not ev.available:
         empty: list[list[Any]] = []
         return (evm.summary_markdown(ev), gr.update(choices=[], value=None), None, empty, empty, empty,
-                [(evm.thumbnail(p), c) for p, c in ev.plots], [(evm.thumbnail(p), c) for p, c in ev.errors])
+                [(evm.thumbnail(p), c) for p, c in ev.plots], [(evm.thumbnail(p), c) for p, c in ev.errors],
+                gr.update(visible=bool(ev.plots or ev.errors)))
     choices = list(ev.splits)
     split = split if split in ev.splits else choices[0]
     s = ev.splits[split]
     return (evm.summary_markdown(ev), gr.update(choices=choices, value=split), evm.f1_figure(ev),
             evm.per_attribute_rows(s), evm.group_rows(s, "by_source"), evm.group_rows(s, "by_skin_tone"),
-            [(evm.thumbnail(p), c) for p, c in ev.plots], [(evm.thumbnail(p), c) for p, c in ev.errors])
+            [(evm.thumbnail(p), c) for p, c in ev.plots], [(evm.thumbnail(p), c) for p, c in ev.errors],
+            gr.update(visible=True))
 
 
 def build_app(scorer: Optional[HeadshotScorer] = None, eval_dir: Optional[os.PathLike] = None,
@@ -114,22 +116,23 @@ def build_app(scorer: Optional[HeadshotScorer] = None, eval_dir: Optional[os.Pat
                         improved_file = gr.File(label="Download the improved photo", elem_id="hs-improved-file")
                         improved_report = gr.HTML(elem_id="hs-improved-report")
             with gr.Tab("Model evaluation", id="dashboard"):
-                summary = gr.Markdown(elem_id="hs-eval-summary")
                 with gr.Row():
-                    split = gr.Dropdown(label="split", choices=[], interactive=True, scale=1)
-                    reload_btn = gr.Button("Reload evaluation files", scale=0)
-                f1_plot = gr.Plot(label="Per-attribute F1")
-                per_attr = gr.Dataframe(headers=["attribute", *evm.ATTR_COLUMNS], label="Per attribute",
-                                        interactive=False, elem_id="hs-eval-attrs")
-                with gr.Row():
-                    by_source = gr.Dataframe(headers=["source", "macro issue F1", "n"], label="By source",
-                                             interactive=False)
-                    by_tone = gr.Dataframe(headers=["skin tone", "macro issue F1", "n"], label="By skin tone",
-                                           interactive=False)
-                plots = gr.Gallery(label="Confusion matrices, PR curves, thresholds", columns=3, height=420,
-                                   object_fit="contain")
-                errors = gr.Gallery(label="Test images the model gets wrong (caption: the wrong attributes)",
-                                    columns=5, height=320, object_fit="contain")
+                    summary = gr.Markdown(elem_id="hs-eval-summary")
+                    reload_btn = gr.Button("Reload evaluation files", scale=0, min_width=160)
+                with gr.Column(visible=False) as details:  # shown once evaluation files exist
+                    split = gr.Dropdown(label="split", choices=[], interactive=True)
+                    f1_plot = gr.Plot(label="Per-attribute F1")
+                    per_attr = gr.Dataframe(headers=["attribute", *evm.ATTR_COLUMNS], label="Per attribute",
+                                            interactive=False, elem_id="hs-eval-attrs")
+                    with gr.Row():
+                        by_source = gr.Dataframe(headers=["source", "macro issue F1", "n"], label="By source",
+                                                 interactive=False)
+                        by_tone = gr.Dataframe(headers=["skin tone", "macro issue F1", "n"], label="By skin tone",
+                                               interactive=False)
+                    plots = gr.Gallery(label="Confusion matrices, PR curves, thresholds", columns=3, height=420,
+                                       object_fit="contain")
+                    errors = gr.Gallery(label="Test images the model gets wrong (caption: the wrong attributes)",
+                                        columns=5, height=320, object_fit="contain")
 
         # the JSON API (gradio_client: Client(url).predict(handle_file(path), api_name="/score"))
         with gr.Row(visible=False):
@@ -147,7 +150,7 @@ def build_app(scorer: Optional[HeadshotScorer] = None, eval_dir: Optional[os.Pat
                      score_inputs, score_outputs, api_visibility="private", trigger_mode="always_last")
         preview_btn.click(lambda im, s: _preview_ui(scorer, im, s), [image, seed],
                           [flips, comparison, improved, improved_file, improved_report], api_visibility="private")
-        dash_outputs = [summary, split, f1_plot, per_attr, by_source, by_tone, plots, errors]
+        dash_outputs = [summary, split, f1_plot, per_attr, by_source, by_tone, plots, errors, details]
         demo.load(lambda: _dashboard_values(eval_path), None, dash_outputs, api_visibility="private")
         reload_btn.click(lambda s: _dashboard_values(eval_path, s), split, dash_outputs, api_visibility="private")
         split.input(lambda s: _dashboard_values(eval_path, s), split, dash_outputs, api_visibility="private")
