@@ -107,7 +107,7 @@ def build_app(scorer: Optional[HeadshotScorer] = None, eval_dir: Optional[os.Pat
                     seed = gr.Number(value=0, precision=0, label="seed", scale=0, min_width=100)
                     preview_btn = gr.Button("Make edits of my photo", variant="primary", elem_id="hs-preview")
                 flips = gr.Gallery(label="One attribute flipped at a time (caption: P(that attribute) before -> after)",
-                                   columns=3, height=640, object_fit="contain", elem_id="hs-flips")
+                                   columns=3, height=820, object_fit="contain", elem_id="hs-flips")
                 comparison = gr.HTML(elem_id="hs-comparison")
                 with gr.Row():
                     improved = gr.Image(label="Improved version", interactive=False, height=380,
