@@ -104,3 +104,29 @@ def test_readme_has_space_front_matter_then_the_two_commands():
     assert cmds == ["bash run.sh", "bash test.sh"]
     lines = [l for l in rest.splitlines() if l.strip()]
     assert lines[1] == "```bash"  # the two commands open the README, right under the title
+
+
+def test_evaluate_command_layout_is_read(tmp_path):
+    """The report of `headshot evaluate` ({"results": ...}) is shown too, baseline as its own split."""
+    from headshot.attributes import ATTRIBUTE_NAMES
+
+    def attrs(base):
+        return {n: {"issue_f1": base + i / 100, "issue_precision": 0.5, "issue_recall": 0.6, "pass_f1": 0.9,
+                    "roc_auc": 0.8, "threshold": 0.45} for i, n in enumerate(ATTRIBUTE_NAMES)}
+
+    report = {"model": "vit-lora", "results": {"test": {
+        "model": {"attributes": attrs(0.7), "macro_issue_f1": 0.725},
+        "baseline_measures": {"attributes": attrs(0.4), "macro_issue_f1": 0.425},
+        "by_source": {"studio": {"n": 10, "macro_issue_f1": 0.7}},
+        "by_skin_tone": {"dark": {"n": 4, "macro_issue_f1": 0.6}},
+        "baseline_by_skin_tone": {"dark": {"n": 4, "macro_issue_f1": 0.3}}}}}
+    (tmp_path / "metrics.json").write_text(json.dumps(report))
+    (tmp_path / "plots" / "test").mkdir(parents=True)
+    Image.new("RGB", (20, 20)).save(tmp_path / "plots" / "test" / "pr_curves.png")
+    ev = evm.load_evaluation(tmp_path)
+    assert list(ev.splits) == ["test", "test (measures baseline)"] and ev.model == "vit-lora"
+    rows = evm.per_attribute_rows(ev.splits["test"])
+    assert rows[0] == ["lighting", 0.7, 0.9, 0.5, 0.6, 0.8, 0.45]
+    assert evm.group_rows(ev.splits["test (measures baseline)"], "by_skin_tone") == [["dark", 0.3, 4]]
+    assert ev.plots[0][1] == "test / pr curves"
+    assert "0.725" in evm.summary_markdown(ev) and "0.425" in evm.summary_markdown(ev)

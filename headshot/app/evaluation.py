@@ -46,6 +46,33 @@ def _num(v: Any) -> Optional[float]:
     return f if math.isfinite(f) else None
 
 
+def normalise_splits(data: dict[str, Any]) -> dict[str, dict[str, Any]]:
+    """Both layouts to ``{split: {macro_issue_f1, per_attribute, by_source, by_skin_tone}}``.
+
+    Accepts the dashboard's ``{"splits": ...}`` and the report of ``headshot evaluate``
+    (``{"results": {split: {"model": {"attributes", "macro_issue_f1"}, "baseline_measures": ...,
+    "by_source", "by_skin_tone", "baseline_by_skin_tone"}}}``), whose measures baseline becomes a
+    split of its own so the bars compare the two.
+    """
+    splits = data.get("splits")
+    if isinstance(splits, dict):
+        return {k: v for k, v in splits.items() if isinstance(v, dict)}
+    results = data.get("results")
+    out: dict[str, dict[str, Any]] = {}
+    for key, r in (results.items() if isinstance(results, dict) else []):
+        if not isinstance(r, dict):
+            continue
+        m = r.get("model") if isinstance(r.get("model"), dict) else {}
+        out[key] = {"macro_issue_f1": m.get("macro_issue_f1"), "per_attribute": m.get("attributes") or {},
+                    "by_source": r.get("by_source") or {}, "by_skin_tone": r.get("by_skin_tone") or {}}
+        b = r.get("baseline_measures")
+        if isinstance(b, dict):
+            out[f"{key} (measures baseline)"] = {
+                "macro_issue_f1": b.get("macro_issue_f1"), "per_attribute": b.get("attributes") or {},
+                "by_source": {}, "by_skin_tone": r.get("baseline_by_skin_tone") or {}}
+    return out
+
+
 def _resolve(p: str, eval_dir: Path) -> Optional[Path]:
     path = Path(p)
     for cand in ([path] if path.is_absolute() else [REPO_ROOT / path, eval_dir / path, Path.cwd() / path]):
@@ -88,17 +115,16 @@ def load_evaluation(eval_dir: Optional[Path] = None) -> Evaluation:
     else:
         try:
             data = json.loads(metrics.read_text())
-            ev.model = data.get("model")
-            splits = data.get("splits") or {}
-            if not isinstance(splits, dict) or not splits:
-                ev.problems.append(f"{metrics} has no 'splits'.")
-            else:
-                ev.splits = {k: v for k, v in splits.items() if isinstance(v, dict)}
+            ev.model = data.get("model") if isinstance(data, dict) else None
+            ev.splits = normalise_splits(data) if isinstance(data, dict) else {}
+            if not ev.splits:
+                ev.problems.append(f"{metrics} has no evaluation results ('splits' or 'results').")
         except (OSError, ValueError, AttributeError) as e:
             ev.problems.append(f"Could not read {metrics}: {e}")
     plots = d / "plots"
     if plots.is_dir():
-        ev.plots = [(p, p.stem.replace("_", " ")) for p in sorted(plots.glob("**/*.png"))][:MAX_GALLERY]
+        ev.plots = [(p, " / ".join(p.relative_to(plots).with_suffix("").parts).replace("_", " "))
+                    for p in sorted(plots.glob("**/*.png"))][:MAX_GALLERY]
     errors = d / "errors.json"
     thresholds = _thresholds(ev.splits)
     if errors.is_file():
@@ -124,7 +150,8 @@ def per_attribute_rows(split: dict[str, Any]) -> list[list[Any]]:
     for n in ATTRIBUTE_NAMES:
         m = per.get(n)
         if isinstance(m, dict):
-            rows.append([n, *[_round(m.get(c)) for c in ATTR_COLUMNS]])
+            # ``headshot evaluate`` names precision/recall issue_precision/issue_recall
+            rows.append([n, *[_round(m.get(c, m.get(f"issue_{c}"))) for c in ATTR_COLUMNS]])
     return rows
 
 
