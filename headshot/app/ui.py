@@ -107,7 +107,8 @@ def build_app(scorer: Optional[HeadshotScorer] = None, eval_dir: Optional[os.Pat
                     seed = gr.Number(value=0, precision=0, label="seed", scale=0, min_width=100)
                     preview_btn = gr.Button("Make edits of my photo", variant="primary", elem_id="hs-preview")
                 flips = gr.Gallery(label="One attribute flipped at a time (caption: P(that attribute) before -> after)",
-                                   columns=3, height=820, object_fit="contain", elem_id="hs-flips")
+                                   columns=3, height=820, object_fit="contain", fit_columns=False,
+                                   elem_id="hs-flips")
                 comparison = gr.HTML(elem_id="hs-comparison")
                 with gr.Row():
                     improved = gr.Image(label="Improved version", interactive=False, height=380,
@@ -130,9 +131,9 @@ def build_app(scorer: Optional[HeadshotScorer] = None, eval_dir: Optional[os.Pat
                         by_tone = gr.Dataframe(headers=["skin tone", "macro issue F1", "n"], label="By skin tone",
                                                interactive=False)
                     plots = gr.Gallery(label="Confusion matrices, PR curves, thresholds", columns=3, height=420,
-                                       object_fit="contain")
+                                       object_fit="contain", fit_columns=False)
                     errors = gr.Gallery(label="Test images the model gets wrong (caption: the wrong attributes)",
-                                        columns=5, height=320, object_fit="contain")
+                                        columns=5, height=320, object_fit="contain", fit_columns=False)
 
         # the JSON API (gradio_client: Client(url).predict(handle_file(path), api_name="/score"))
         with gr.Row(visible=False):
