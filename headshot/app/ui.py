@@ -17,6 +17,7 @@ import gradio as gr  # noqa: E402
 from ..scorer import HeadshotScorer  # noqa: E402
 from . import counterfactual as cfv  # noqa: E402
 from . import evaluation as evm  # noqa: E402
+from .components import PhotoInput  # noqa: E402
 from .examples import example_paths  # noqa: E402
 from .render import message_html  # noqa: E402
 from .scoring import NO_UPLOAD, score_json, score_upload  # noqa: E402
@@ -30,19 +31,6 @@ OVERLAY_LEGEND = ("**Overlay:** green box = face judged (red = another face); wh
                   "line and eye line (eyes must be above the middle); yellow = the +-12% centring band and "
                   "the 85% chin limit; orange = head room above the forehead; blue tint = background "
                   "region; heat map = where the model's output changes most when that part is hidden.")
-
-
-class PhotoInput(gr.Image):
-    """gr.Image whose unreadable uploads reach our loader (and its clear message) instead of
-    failing inside gradio's PIL preprocessing with a bare "Error"."""
-
-    is_template = True  # rendered by the frontend's Image component
-
-    def preprocess(self, payload):
-        try:
-            return super().preprocess(payload)
-        except Exception:
-            return None if payload is None or payload.path is None else str(payload.path)
 
 
 def _score_ui(scorer, image, heatmap):
