@@ -118,7 +118,7 @@ def write_report(report: dict[str, Any], out_dir: Path) -> None:
     lines = ["# Validation report", "", f"Variants: {report['variants']}; faces lost: {report['faces_lost']}; "
              f"variants with any disagreement: {report['flagged_any_disagreement']}; duplicate groups: "
              f"{report['duplicates']['groups']}; portraits in two splits: {len(report['portraits_in_two_splits'])}.", "",
-             "Checks are the scorer's measures on a fresh analysis of the stored variant (framing without the pitch term).", "",
+             "Checks are the scorer's measures on a fresh analysis of the stored variant.", "",
              "## Agreement per attribute", "", "| attribute | agreement | label 0 (n) | label 1 (n) |", "|---|---|---|---|"]
     for a, p in report["agreement_per_attribute"].items():
         lines.append(f"| {a} | {p['agreement']:.3f} | {p['agreement_label0']:.3f} ({p['n_label0']}) | "
