@@ -43,7 +43,7 @@ def letterbox(img: np.ndarray, size: int, fill: int = 0) -> np.ndarray:
 
 def to_tensor(batch_uint8: np.ndarray, pre: Preprocessing) -> torch.Tensor:
     """(B, S, S, 3) uint8 -> normalised (B, 3, S, S) float32."""
-    x = torch.from_numpy(np.ascontiguousarray(batch_uint8)).permute(0, 3, 1, 2).float().div_(255.0)
+    x = torch.from_numpy(np.array(batch_uint8, dtype=np.uint8, copy=True)).permute(0, 3, 1, 2).float().div_(255.0)
     mean = torch.tensor(pre.mean).view(1, 3, 1, 1)
     std = torch.tensor(pre.std).view(1, 3, 1, 1)
     return (x - mean) / std
