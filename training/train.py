@@ -62,7 +62,8 @@ def train(cfg: TrainConfig, command: str = "") -> dict:
     kw = {}
     if cfg.mixed_precision and "ACCELERATE_MIXED_PRECISION" not in os.environ:
         kw["mixed_precision"] = cfg.mixed_precision
-    acc = Accelerator(dataloader_config=DataLoaderConfiguration(use_seedable_sampler=True), **kw)
+    # without a GPU, cpu=True is what makes accelerate form gloo ranks from `launch --multi_gpu` on CPU
+    acc = Accelerator(cpu=not torch.cuda.is_available(), dataloader_config=DataLoaderConfiguration(use_seedable_sampler=True), **kw)
     on_cpu = acc.device.type == "cpu"
     set_seed(cfg.seed, deterministic=on_cpu)
     main = acc.is_main_process
@@ -273,7 +274,7 @@ def config_from_args(args: argparse.Namespace) -> TrainConfig:
 
 
 def main(argv: Optional[Sequence[str]] = None) -> int:
-    args = build_parser().parse_args(argv)
+    args = build_parser().parse_intermixed_args(argv)
     cfg = config_from_args(args)
     cmd = " ".join(shlex.quote(a) for a in ([os.path.basename(sys.executable), "-m", "training.train"] + list(argv or sys.argv[1:])))
     res = train(cfg, cmd)
