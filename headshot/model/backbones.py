@@ -38,7 +38,7 @@ def list_backbones() -> list[str]:
 def create_backbone(name: str, **kw) -> "Backbone":
     if name not in BACKBONES:
         raise ModelLoadError(f"unknown backbone {name!r}; known: {', '.join(list_backbones())}")
-    return BACKBONES[name](**kw)
+    return BACKBONES[name](**kw).eval()  # frozen BN statistics from the start (see Backbone.train)
 
 
 class Backbone(nn.Module):
@@ -173,6 +173,19 @@ class EfficientNetLiteBackbone(Backbone):
         k = max(1, min(int(trainable_blocks), len(blocks)))
         self.stem = nn.Sequential(net._conv_stem, net._bn0, nn.ReLU6(), _EffBlocks(blocks[: len(blocks) - k]))
         self.trunk = nn.Sequential(_EffBlocks(blocks[len(blocks) - k:]), net._conv_head, net._bn1, nn.ReLU6(), _Pool())
+        _plain_pointwise(self.trunk)
+
+
+def _plain_pointwise(root: nn.Module) -> None:
+    """Swap the package's 'same'-padding 1x1 convs (zero padding anyway) for plain ``nn.Conv2d``:
+    peft builds LoRA layers by calling the base layer's class, which this package's class cannot do."""
+    for name, mod in list(root.named_modules()):
+        for cname, child in list(mod.named_children()):
+            if isinstance(child, nn.Conv2d) and type(child) is not nn.Conv2d and child.kernel_size == (1, 1) \
+                    and child.stride == (1, 1) and child.groups == 1:
+                plain = nn.Conv2d(child.in_channels, child.out_channels, 1, bias=child.bias is not None)
+                plain.load_state_dict(child.state_dict())
+                setattr(mod, cname, plain)
 
 
 @register_backbone("efficientnet-lite0")
@@ -232,12 +245,11 @@ DEFAULT_VIT = "google/vit-base-patch16-224-in21k"
 def vit_b16(pretrained: bool = True, model_id: Optional[str] = None, trainable_blocks: int = 12, **_: object) -> Backbone:
     from transformers import ViTConfig, ViTModel
 
-    model_id = model_id or DEFAULT_VIT
     try:
         if pretrained:
-            vit = ViTModel.from_pretrained(model_id, add_pooling_layer=False)
-        else:
-            vit = ViTModel(ViTConfig.from_pretrained(model_id), add_pooling_layer=False)
+            vit = ViTModel.from_pretrained(model_id or DEFAULT_VIT, add_pooling_layer=False)
+        else:  # random weights; ViTConfig() is ViT-B/16 at 224 px (speed benchmarks on machines without weights)
+            vit = ViTModel(ViTConfig.from_pretrained(model_id) if model_id else ViTConfig(), add_pooling_layer=False)
     except OSError as e:
         raise ModelLoadError(f"cannot load ViT weights {model_id!r} (offline? give a local folder): {e}") from None
     return ViTBackbone(vit, "vit-b16", trainable_blocks)
