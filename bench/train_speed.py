@@ -64,8 +64,12 @@ def main() -> int:
     p.add_argument("--blocks", nargs="+", type=int, default=[3, 5])
     p.add_argument("--batch", type=int, default=32)
     p.add_argument("--reps", type=int, default=3)
+    p.add_argument("--threads", type=int, default=None, help="torch threads (1 is much faster when the cores are shared)")
     p.add_argument("--output", default=str(Path(__file__).resolve().parent / "results" / "cpu_speed.json"))
     a = p.parse_args()
+    if a.threads:
+        torch.set_num_threads(a.threads)
+    load = open("/proc/loadavg").read().split()[0] if Path("/proc/loadavg").exists() else "?"
     rows = []
     for b in a.backbones:
         for k in a.blocks:
@@ -73,7 +77,7 @@ def main() -> int:
             print(json.dumps(r))
             rows.append(r)
     out = {"machine": f"{platform.processor() or platform.machine()}, {torch.get_num_threads()} torch threads",
-           "torch": torch.__version__, "date": time.strftime("%Y-%m-%d"), "results": rows,
+           "torch": torch.__version__, "load_average_at_start": load, "date": time.strftime("%Y-%m-%d"), "results": rows,
            "note": "stem runs once per image (cached); train step = trunk with LoRA + head, per epoch. Noisy: other jobs share the cores."}
     Path(a.output).parent.mkdir(parents=True, exist_ok=True)
     Path(a.output).write_text(json.dumps(out, indent=2))

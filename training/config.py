@@ -41,6 +41,7 @@ class TrainConfig:
     keep_checkpoints: int = 2
     resume: str = "auto"  # auto (latest checkpoint in output_dir) | none | a checkpoint folder
     mixed_precision: Optional[str] = None  # no | fp16 | bf16; None: whatever accelerate launch set
+    torch_threads: Optional[int] = None  # None: cores / ranks on CPU (oversubscribed OpenMP threads are ~6x slower)
     log_every_steps: int = 20
     progress: bool = True
 

@@ -65,6 +65,8 @@ def train(cfg: TrainConfig, command: str = "") -> dict:
     # without a GPU, cpu=True is what makes accelerate form gloo ranks from `launch --multi_gpu` on CPU
     acc = Accelerator(cpu=not torch.cuda.is_available(), dataloader_config=DataLoaderConfiguration(use_seedable_sampler=True), **kw)
     on_cpu = acc.device.type == "cpu"
+    if on_cpu:
+        torch.set_num_threads(cfg.torch_threads or max(1, (os.cpu_count() or 1) // acc.num_processes))
     set_seed(cfg.seed, deterministic=on_cpu)
     main = acc.is_main_process
     show = cfg.progress and main
@@ -95,9 +97,10 @@ def train(cfg: TrainConfig, command: str = "") -> dict:
 
     t_cache = time.time()
     with acc.main_process_first():
-        px_tr = pixel_cache(train_split, pre.image_size, pre.fill, cache_dir, cfg.preprocess_workers, show)
-        px_va = pixel_cache(val_split, pre.image_size, pre.fill, cache_dir, cfg.preprocess_workers, show)
-        stem_tr = stem_va = None
+        px_tr = px_va = stem_tr = stem_va = None
+        if cfg.model.use_image:
+            px_tr = pixel_cache(train_split, pre.image_size, pre.fill, cache_dir, cfg.preprocess_workers, show)
+            px_va = pixel_cache(val_split, pre.image_size, pre.fill, cache_dir, cfg.preprocess_workers, show)
         if cfg.cache_stem and cfg.model.use_image:
             stem_tr = stem_cache(model, train_split, px_tr, max(1, cfg.cache_views), cfg.seed, cfg.augment, cache_dir,
                                  progress=show)
