@@ -89,6 +89,8 @@ class HeadshotModel(nn.Module):
         super().__init__()
         self.config = config
         self.featurizer = featurizer if config.use_measures else None
+        if not config.use_image and config.finetune != "head":
+            raise ValueError("a measures-only model (use_image: false) trains only its head: set finetune: head")
         if config.use_measures and featurizer is None:
             raise ValueError("use_measures needs a fitted MeasureFeaturizer")
         backbone = create_backbone(config.backbone, **config.backbone_kwargs)
