@@ -96,3 +96,14 @@ def test_bad_model_folder_clear_error(tmp_path):
         HeadshotModel.from_pretrained(tmp_path)
     with pytest.raises(ModelLoadError, match="Hub"):
         HeadshotModel.from_pretrained("nobody/no-such-headshot-model")
+
+
+def test_measure_scores_feature_round_trip():
+    raw = {"sharpness": {"log_laplacian_var": 0.5}, "lighting": {"half_luminance_ratio": 0.9}}
+    f = MeasureFeaturizer.fit([raw], with_scores=True)
+    v = f.transform(raw)
+    assert v.shape == (f.dim,) == (2 * len(f.keys) + len(ATTRIBUTE_NAMES),)
+    scores = v[-len(ATTRIBUTE_NAMES):]
+    assert scores[ATTRIBUTE_NAMES.index("sharpness")] < -0.9  # a very low Laplacian variance: the rule says unsharp
+    g = MeasureFeaturizer.from_dict(json.loads(json.dumps(f.to_dict())))
+    assert np.array_equal(g.transform(raw), v)

@@ -51,13 +51,14 @@ class MeasureFeaturizer:
     keys: list[str] = field(default_factory=list)
     mean: list[float] = field(default_factory=list)
     std: list[float] = field(default_factory=list)
+    with_scores: bool = False  # also the rule layer's 0-1 score per attribute (the head learns a residual on it)
 
     @property
     def dim(self) -> int:
-        return 2 * len(self.keys)
+        return 2 * len(self.keys) + (len(ATTRIBUTE_NAMES) if self.with_scores else 0)
 
     @classmethod
-    def fit(cls, records: Iterable[MeasuresLike]) -> "MeasureFeaturizer":
+    def fit(cls, records: Iterable[MeasuresLike], with_scores: bool = False) -> "MeasureFeaturizer":
         rows = [flat(r) for r in records]
         order = {a: i for i, a in enumerate(ATTRIBUTE_NAMES)}
         keys = sorted({k for r in rows for k in r}, key=lambda k: (order.get(k.split("/")[0], 99), k))
@@ -66,7 +67,7 @@ class MeasureFeaturizer:
             mean = np.nan_to_num(np.nanmean(m, axis=0)) if len(rows) else np.zeros(len(keys))
             std = np.nan_to_num(np.nanstd(m, axis=0)) if len(rows) else np.ones(len(keys))
         std = np.where(std < 1e-6, 1.0, std)
-        return cls(keys, mean.tolist(), std.tolist())
+        return cls(keys, mean.tolist(), std.tolist(), with_scores)
 
     def transform(self, measures: MeasuresLike) -> np.ndarray:
         f = flat(measures)
@@ -74,15 +75,28 @@ class MeasureFeaturizer:
         missing = ~np.isfinite(v)
         z = (v - np.asarray(self.mean)) / np.asarray(self.std)
         z = np.clip(np.where(missing, 0.0, z), -CLIP, CLIP)
-        return np.concatenate([z, missing.astype(np.float64)]).astype(np.float32)
+        parts = [z, missing.astype(np.float64)]
+        if self.with_scores:
+            parts.append(rule_scores(measures))
+        return np.concatenate(parts).astype(np.float32)
 
     def transform_many(self, records: Iterable[MeasuresLike]) -> np.ndarray:
         rows = [self.transform(r) for r in records]
         return np.stack(rows) if rows else np.zeros((0, self.dim), np.float32)
 
     def to_dict(self) -> dict:
-        return {"keys": self.keys, "mean": self.mean, "std": self.std, "missing": "0 plus indicator", "clip": CLIP}
+        return {"keys": self.keys, "mean": self.mean, "std": self.std, "missing": "0 plus indicator", "clip": CLIP,
+                "with_scores": self.with_scores}
 
     @classmethod
     def from_dict(cls, d: dict) -> "MeasureFeaturizer":
-        return cls(list(d["keys"]), list(d["mean"]), list(d["std"]))
+        return cls(list(d["keys"]), list(d["mean"]), list(d["std"]), bool(d.get("with_scores", False)))
+
+
+def rule_scores(measures: MeasuresLike) -> np.ndarray:
+    """The interpretable layer's score per attribute from the raw values, centred: 2 * (score - 0.5)."""
+    from ..measures.base import combine
+
+    raw = raw_measures(measures)
+    s = np.array([combine(a, raw.get(a, {})).score for a in ATTRIBUTE_NAMES], dtype=np.float64)
+    return 2.0 * (np.nan_to_num(s, nan=0.5) - 0.5)

@@ -38,6 +38,7 @@ class ModelConfig:
     lora_alpha: int = 16
     lora_dropout: float = 0.05
     use_measures: bool = True
+    measure_scores: bool = False  # add the rule layer's per-attribute scores to the measure features
     use_image: bool = True
     head_hidden: int = 256
     head_dropout: float = 0.2
