@@ -36,3 +36,11 @@ def portraits_dir() -> Path:
     if not PORTRAITS.is_dir():
         pytest.skip("../shared/data/portraits is not beside the checkout")
     return PORTRAITS
+
+
+@pytest.fixture(scope="session")
+def tiny_dataset(tmp_path_factory) -> Path:
+    """16/8/8 astronaut variants in the built-dataset format (parquet shards, load_dataset(folder))."""
+    from dataset_fixture import build_fixture
+
+    return build_fixture(tmp_path_factory.mktemp("headshot_ds"))

@@ -1,0 +1,1 @@
+"""Training and evaluation of the attribute model (imports :mod:`headshot.model`, never the reverse)."""
