@@ -8,6 +8,8 @@ needed. Face-quality tools are known to fail darker skin; the breakdown makes th
 """
 from __future__ import annotations
 
+import json
+
 import math
 from functools import lru_cache
 from pathlib import Path
@@ -138,11 +140,39 @@ def evaluate_split(model, split: Split, progress: bool = True) -> dict[str, Any]
            "by_skin_tone": grouped(probs, labels, thr, skin), "by_source": grouped(probs, labels, thr, sources),
            "baseline_by_skin_tone": grouped(base, labels, {}, skin)}
     res["_arrays"] = {"probs": probs, "labels": labels, "baseline": base}
+    res["_image"] = (lambda j: images[j]) if split._files is not None else split.image
+    res["_ids"] = [split.portrait_id[i] for i in keep] if split._files is not None else list(split.portrait_id)
     return res
 
 
+def write_errors(out_dir: Path, key: str, probs: np.ndarray, labels: np.ndarray, thresholds: dict[str, float],
+                 image_fn, ids: list[str], limit: int = 24) -> list[dict[str, Any]]:
+    """Save the rows with the most wrong attributes as thumbnails plus a JSON list for the dashboard.
+
+    The images derive from the licensed base portraits, so ``out_dir`` must stay out of git
+    (``reports/evaluation/errors/`` is ignored); the JSON records only paths and numbers.
+    """
+    from PIL import Image
+
+    thr = np.array([thresholds.get(a, 0.5) for a in ATTRIBUTE_NAMES])
+    wrong = (probs >= thr).astype(int) != labels
+    order = [i for i in np.argsort(-wrong.sum(1), kind="stable") if wrong[i].any()][:limit]
+    out_dir.mkdir(parents=True, exist_ok=True)
+    items = []
+    for i in order:
+        img = Image.fromarray(np.asarray(image_fn(int(i))))
+        img.thumbnail((384, 384))
+        path = out_dir / f"{key}_{int(i):05d}.jpg"
+        img.save(path, quality=88)
+        items.append({"image": str(path), "split": key, "id": ids[int(i)],
+                      "labels": {a: int(labels[i, k]) for k, a in enumerate(ATTRIBUTE_NAMES)},
+                      "probabilities": {a: round(float(probs[i, k]), 4) for k, a in enumerate(ATTRIBUTE_NAMES)}})
+    return items
+
+
 def evaluate_model(model_dir: str, dataset: Optional[str] = None, split: str = "test", real: Optional[str] = None,
-                   plots: Optional[str] = None, max_samples: Optional[int] = None, progress: bool = True) -> dict[str, Any]:
+                   plots: Optional[str] = None, max_samples: Optional[int] = None, progress: bool = True,
+                   errors_dir: Optional[str] = None) -> dict[str, Any]:
     from headshot.model import HeadshotModel
 
     model = HeadshotModel.from_pretrained(model_dir)
@@ -160,6 +190,11 @@ def evaluate_model(model_dir: str, dataset: Optional[str] = None, split: str = "
     for key, sp in targets:
         r = evaluate_split(model, sp, progress)
         arrays = r.pop("_arrays")
+        image_fn, ids = r.pop("_image"), r.pop("_ids")
+        if errors_dir:
+            errors = write_errors(Path(errors_dir) / "images", key, arrays["probs"], arrays["labels"],
+                                  r["thresholds"], image_fn, ids)
+            report.setdefault("errors", []).extend(errors)
         r["source_path"] = str(dataset if key != "real" or not real else real)
         report["results"][key] = r
         if plots:
@@ -167,4 +202,7 @@ def evaluate_model(model_dir: str, dataset: Optional[str] = None, split: str = "
 
             r["plots"] = write_plots(Path(plots) / key, arrays["probs"], arrays["labels"], arrays["baseline"],
                                      r["thresholds"], title=f"{model.name} on {key}")
+    if errors_dir and "errors" in report:
+        Path(errors_dir).mkdir(parents=True, exist_ok=True)
+        (Path(errors_dir) / "errors.json").write_text(json.dumps(report["errors"], indent=1))
     return report

@@ -17,6 +17,8 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--json", action="store_true", help="print the full results as JSON")
     parser.add_argument("--output", help="also write the JSON here")
     parser.add_argument("--plots", help="folder for PNG plots")
+    parser.add_argument("--errors", help="folder for the misclassified-image gallery (errors.json + thumbnails; "
+                                         "keep it out of git: the images derive from licensed portraits)")
 
 
 def _table(report: dict) -> str:
@@ -41,7 +43,7 @@ def run(args: argparse.Namespace) -> int:
     from .evaluate import evaluate_model
 
     report = evaluate_model(args.model, args.dataset, args.split, args.real, args.plots, args.max_samples,
-                            progress=not args.json)
+                            progress=not args.json, errors_dir=args.errors)
     text = json.dumps(report, indent=2)
     if args.output:
         Path(args.output).parent.mkdir(parents=True, exist_ok=True)

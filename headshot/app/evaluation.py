@@ -125,7 +125,9 @@ def load_evaluation(eval_dir: Optional[Path] = None) -> Evaluation:
     if plots.is_dir():
         ev.plots = [(p, " / ".join(p.relative_to(plots).with_suffix("").parts).replace("_", " "))
                     for p in sorted(plots.glob("**/*.png"))][:MAX_GALLERY]
-    errors = d / "errors.json"
+    # errors.json may sit beside metrics.json or in errors/ (written by `headshot evaluate --errors`;
+    # its thumbnails stay out of git because they derive from licensed portraits)
+    errors = next((p for p in (d / "errors.json", d / "errors" / "errors.json") if p.is_file()), d / "errors.json")
     thresholds = _thresholds(ev.splits)
     if errors.is_file():
         try:
@@ -212,7 +214,9 @@ def summary_markdown(ev: Evaluation) -> str:
     if not ev.plots:
         lines.append("- no plots found under `plots/`")
     if not ev.errors:
-        lines.append("- no `errors.json` (gallery of misclassified test images) found")
+        lines.append("- no gallery of misclassified test images here: its thumbnails derive from licensed "
+                     "portraits and are not committed; `headshot evaluate ... --errors reports/evaluation/errors` "
+                     "makes them locally")
     return "\n".join(lines)
 
 
