@@ -90,11 +90,24 @@ def test_errors_raise_in_score_and_go_into_the_report_in_score_file(scorer, tmp_
     assert "not found" in r.error
 
 
-def test_auto_without_an_installed_model_uses_measures(analyzer, monkeypatch):
-    if (DEFAULT_MODEL_DIR / "headshot_config.json").exists():
-        pytest.skip("a trained model is installed")
+def test_auto_without_an_installed_model_uses_measures(analyzer, monkeypatch, tmp_path):
+    import headshot.scorer as scorer_mod
+
+    monkeypatch.setattr(scorer_mod, "DEFAULT_MODEL_DIR", tmp_path / "no_model")
     monkeypatch.delenv("HEADSHOT_MODEL", raising=False)
     s = HeadshotScorer(model="auto", analyzer=analyzer)
     assert s.predictor_name == "measures"
     r = s.score(samples.astronaut())
     assert any("no trained model" in w for w in r.warnings)
+
+
+def test_auto_uses_the_shipped_model(analyzer, monkeypatch):
+    """The repo ships a trained model; 'auto' must pick it and still explain with the measures."""
+    assert (DEFAULT_MODEL_DIR / "headshot_config.json").exists(), "headshot/default_model is missing"
+    monkeypatch.delenv("HEADSHOT_MODEL", raising=False)
+    s = HeadshotScorer(model="auto", analyzer=analyzer)
+    assert s.predictor_name.startswith("model:")
+    r = s.score(samples.blurred(samples.astronaut(), 6.0))
+    assert r.predictor == s.predictor_name
+    assert not r.attributes["sharpness"].passed and r.attributes["sharpness"].advice
+    assert r.attributes["sharpness"].measurements["face_pixels"] > 0

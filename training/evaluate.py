@@ -80,13 +80,9 @@ def grouped(probs: np.ndarray, labels: np.ndarray, thresholds: dict[str, float],
 
 def baseline_probs(measures: list[Any]) -> np.ndarray:
     """The scorer's measure-only predictor on the same rows: each attribute's weakest logistic term."""
-    from headshot.measures.base import combine
+    from headshot.model.features import rule_probs
 
-    rows = []
-    for m in measures:
-        raw = raw_measures(m)
-        rows.append([combine(a, raw.get(a, {})).score for a in ATTRIBUTE_NAMES])
-    return np.nan_to_num(np.asarray(rows, dtype=np.float64), nan=0.5)
+    return np.stack([rule_probs(m) for m in measures]) if measures else np.zeros((0, len(ATTRIBUTE_NAMES)))
 
 
 def _dataset_inputs(split: Split, i: int) -> tuple[np.ndarray, Any]:

@@ -34,7 +34,7 @@ def model_index(report: dict, name: str) -> list[dict]:
     return [{"name": name, "results": results}]
 
 
-def render(report: dict, config: Optional[dict] = None, weak_below: float = 0.9) -> str:
+def render(report: dict, config: Optional[dict] = None, weak_below: float = 0.9, notes: str = "") -> str:
     config = config or {}
     mcfg = config.get("model", {})
     train = config.get("training", {})
@@ -48,14 +48,16 @@ def render(report: dict, config: Optional[dict] = None, weak_below: float = 0.9)
             f"- backbone: `{mcfg.get('backbone')}` {mcfg.get('backbone_kwargs', {})}, fine-tuning: `{mcfg.get('finetune')}`"
             f" (LoRA r={mcfg.get('lora_r')}, alpha={mcfg.get('lora_alpha')}; the head in `modules_to_save`)",
             f"- interpretable measures as extra input: {mcfg.get('use_measures')}",
+            f"- output: {1 - float(mcfg.get('rule_blend', 0.0)):.2f} x network probability + "
+            f"{float(mcfg.get('rule_blend', 0.0)):.2f} x rule-layer score",
             "- preprocessing: letterbox the whole image to a square, then resize (no crop: framing depends on the borders)",
             "- thresholds: per attribute, tuned for issue-F1 on the validation split", ""]
     if train:
         out += ["## Training", "", f"- command: `{train.get('command')}`",
                 f"- {train.get('train_samples')} training / {train.get('validation_samples')} validation images, "
                 f"{train.get('num_processes')} process(es) on {train.get('device')}",
-                f"- wall time {train.get('wall_seconds')} s (stem cache {train.get('cache_seconds')} s, training loop "
-                f"{train.get('train_loop_seconds')} s, {train.get('train_images_per_second')} images/s)", ""]
+                f"- wall time {train.get('wall_seconds')} s on this machine, {train.get('train_images_per_second')} "
+                f"training images/s", *([f"- {train['note']}"] if train.get("note") else []), ""]
     weak = []
     for key, r in report["results"].items():
         out += [f"## Results: {key} (n = {r['n']})", "",
@@ -76,6 +78,8 @@ def render(report: dict, config: Optional[dict] = None, weak_below: float = 0.9)
         if r.get("skipped"):
             out += ["", f"{len(r['skipped'])} photos had no detectable face and were not scored."]
         out.append("")
+    if notes:
+        out += [notes.strip(), ""]
     out += ["## Limitations", ""]
     out += [f"- weak: {w}" for w in weak] or ["- no attribute below issue-F1 0.9 on the evaluated sets"]
     out += ["- trained on synthetic edits of real portraits; results on real photos are the ones to trust.",
@@ -88,11 +92,13 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
     p.add_argument("--eval", required=True, help="evaluation JSON from headshot evaluate --json --output")
     p.add_argument("--model", help="model folder (default: the one named in the evaluation JSON)")
     p.add_argument("--output", default="model_card.md")
+    p.add_argument("--notes", help="markdown file with the hand-written sections (choice of backbone, caveats)")
     args = p.parse_args(argv)
     report = json.loads(Path(args.eval).read_text())
     model_dir = Path(args.model or report["model_dir"])
     cfg = json.loads((model_dir / "headshot_config.json").read_text()) if (model_dir / "headshot_config.json").exists() else {}
-    Path(args.output).write_text(render(report, cfg))
+    notes = Path(args.notes).read_text() if args.notes else ""
+    Path(args.output).write_text(render(report, cfg, notes=notes))
     print(f"wrote {args.output}")
     return 0
 

@@ -33,6 +33,8 @@ from headshot.model.modeling import HeadshotModel
 from .cache import TrainingDataset, pixel_cache, stem_cache
 from .config import TrainConfig
 from .data import load_split
+from headshot.model.features import blend_with_rules
+
 from .scoring import issue_prf, macro_issue_f1, tune_thresholds
 
 
@@ -226,7 +228,9 @@ def train(cfg: TrainConfig, command: str = "") -> dict:
         fps = [json.loads((sync_dir / f"rank{r}.json").read_text())["sha1"] for r in range(acc.num_processes)]
         result["ranks_in_sync"] = len(set(fps)) == 1
         final = HeadshotModel.from_pretrained(out / "best")
-        val_probs = np.load(out / "best_val_probs.npy")
+        final.config.rule_blend = cfg.model.rule_blend  # an output setting: the trained weights do not depend on it
+        # thresholds are tuned on what the predictor outputs: the network blended with the rule layer
+        val_probs = blend_with_rules(np.load(out / "best_val_probs.npy"), val_split.measures, final.config.rule_blend)
         final.thresholds = tune_thresholds(val_probs, val_split.labels)
         per_attr = {}
         for j, a in enumerate(final.config.labels):
@@ -240,6 +244,12 @@ def train(cfg: TrainConfig, command: str = "") -> dict:
                 "validation_tuned": per_attr, "validation_macro_issue_f1_tuned":
                     float(np.mean([v["issue_f1"] for v in per_attr.values()])),
                 "ranks_in_sync": result["ranks_in_sync"], "seed": cfg.seed}
+        prev = out / "training_info.json"
+        if not t_train and prev.exists():  # resumed after the last step: keep the real run's timings
+            before = json.loads(prev.read_text())
+            for k in ("wall_seconds", "cache_seconds", "train_loop_seconds", "train_images_per_second", "command"):
+                info[k] = before.get(k, info[k])
+            info["refinalized"] = True
         final.save_pretrained(out / "model", extra={"training": info})
         (out / "training_info.json").write_text(json.dumps(info, indent=2))
         result.update(info)

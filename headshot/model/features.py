@@ -93,10 +93,28 @@ class MeasureFeaturizer:
         return cls(list(d["keys"]), list(d["mean"]), list(d["std"]), bool(d.get("with_scores", False)))
 
 
-def rule_scores(measures: MeasuresLike) -> np.ndarray:
-    """The interpretable layer's score per attribute from the raw values, centred: 2 * (score - 0.5)."""
+def rule_probs(measures: MeasuresLike) -> np.ndarray:
+    """The interpretable layer's 0-1 score per attribute from the raw values (the measures predictor)."""
     from ..measures.base import combine
 
     raw = raw_measures(measures)
     s = np.array([combine(a, raw.get(a, {})).score for a in ATTRIBUTE_NAMES], dtype=np.float64)
-    return 2.0 * (np.nan_to_num(s, nan=0.5) - 0.5)
+    return np.nan_to_num(s, nan=0.5)
+
+
+def rule_scores(measures: MeasuresLike) -> np.ndarray:
+    """The interpretable layer's score per attribute, centred for use as features: 2 * (score - 0.5)."""
+    return 2.0 * (rule_probs(measures) - 0.5)
+
+
+def blend_with_rules(probs: np.ndarray, measures: Iterable[MeasuresLike], weight: float) -> np.ndarray:
+    """(1 - weight) * network probability + weight * rule-layer score, row by row.
+
+    Why: the network learns appearance from synthetic edits, the rules encode the label contract's
+    cues directly; on real photos they fail differently, so a fixed average is more robust than
+    either (see model_card.md). ``weight`` is fixed a priori, not tuned on any split.
+    """
+    if weight <= 0:
+        return probs
+    rules = np.stack([rule_probs(m) for m in measures]) if len(probs) else np.zeros_like(probs)
+    return (1.0 - weight) * probs + weight * rules

@@ -22,7 +22,7 @@ from torch import nn
 from ..attributes import ATTRIBUTE_NAMES
 from ..errors import ModelLoadError
 from .backbones import Backbone, create_backbone
-from .features import MeasureFeaturizer, MeasuresLike
+from .features import MeasureFeaturizer, MeasuresLike, blend_with_rules
 from .preprocess import Preprocessing, letterbox, to_tensor
 
 CONFIG_NAME = "headshot_config.json"
@@ -40,6 +40,7 @@ class ModelConfig:
     use_measures: bool = True
     measure_scores: bool = False  # add the rule layer's per-attribute scores to the measure features
     use_image: bool = True
+    rule_blend: float = 0.0  # weight of the rule layer's score in the output probability (0 = network only)
     head_hidden: int = 256
     head_dropout: float = 0.2
     problem_type: str = "multi_label_classification"
@@ -151,7 +152,7 @@ class HeadshotModel(nn.Module):
         self.eval()
         out = self.net(pixel_values=self.prepare_images(images) if self.config.use_image else None,
                        measure_features=self.measure_tensor(measures))
-        return torch.sigmoid(out["logits"]).numpy()
+        return blend_with_rules(torch.sigmoid(out["logits"]).numpy(), measures, self.config.rule_blend)
 
     # -- persistence
     def config_dict(self, extra: Optional[dict] = None) -> dict:
