@@ -107,3 +107,21 @@ def test_measure_scores_feature_round_trip():
     assert scores[ATTRIBUTE_NAMES.index("sharpness")] < -0.9  # a very low Laplacian variance: the rule says unsharp
     g = MeasureFeaturizer.from_dict(json.loads(json.dumps(f.to_dict())))
     assert np.array_equal(g.transform(raw), v)
+
+
+def test_shipped_model_merged_lora_matches_peft(astronaut, analyzer):
+    """The inference path folds the adapter into the weights without peft; outputs must not change."""
+    import sys
+
+    from headshot.measures import measure_all
+    from headshot.samples import blurred, side_lit
+    from headshot.scorer import DEFAULT_MODEL_DIR
+
+    images = [astronaut, blurred(astronaut, 5.0), side_lit(astronaut)]
+    measures = [{k: v.raw for k, v in measure_all(analyzer.analyze(im)).items()} for im in images]
+    with_peft = HeadshotModel.from_pretrained(DEFAULT_MODEL_DIR)
+    merged = HeadshotModel.from_pretrained(DEFAULT_MODEL_DIR, merge_lora=True)
+    assert type(with_peft.net).__name__ == "PeftModel" and type(merged.net).__name__ == "HeadshotNet"
+    np.testing.assert_allclose(merged.predict_proba(images, measures), with_peft.predict_proba(images, measures),
+                               atol=1e-5)
+    assert "peft" in sys.modules  # sanity: the reference really went through peft

@@ -33,7 +33,7 @@ class ModelPredictor:
 
 
 def load_predictor(path_or_hub_id: Union[str, os.PathLike]) -> ModelPredictor:
-    return ModelPredictor(HeadshotModel.from_pretrained(path_or_hub_id))
+    return ModelPredictor(HeadshotModel.from_pretrained(path_or_hub_id, merge_lora=True))
 
 
 @register_predictor("model")

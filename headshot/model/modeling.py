@@ -181,7 +181,10 @@ class HeadshotModel(nn.Module):
         return path
 
     @classmethod
-    def from_pretrained(cls, path_or_id: Union[str, os.PathLike]) -> "HeadshotModel":
+    def from_pretrained(cls, path_or_id: Union[str, os.PathLike], merge_lora: bool = False) -> "HeadshotModel":
+        """Load a model folder or Hub id. ``merge_lora`` folds a LoRA adapter into the base weights
+        without importing peft (2.5 s of transformers imports): for inference only, since the result
+        can no longer be saved as an adapter."""
         path = _resolve(path_or_id)
         try:
             d = json.loads((path / CONFIG_NAME).read_text())
@@ -194,9 +197,10 @@ class HeadshotModel(nn.Module):
             cfg.finetune = "head"  # build the bare net, then let peft attach the saved adapter
             model = cls(cfg, feat, d.get("thresholds"))
             cfg.finetune = lora
-            from peft import PeftModel
+            if not (merge_lora and _merge_lora_adapter(model.net, path)):
+                from peft import PeftModel
 
-            model.net = PeftModel.from_pretrained(model.net, str(path))
+                model.net = PeftModel.from_pretrained(model.net, str(path))
         else:
             from safetensors.torch import load_file
 
@@ -206,6 +210,49 @@ class HeadshotModel(nn.Module):
                 raise ModelLoadError(f"{path}: unexpected weights {missing.unexpected_keys[:5]}")
         model.extra = {k: v for k, v in d.items() if k not in ("model", "thresholds", "preprocessing", "measure_features")}
         return model.eval()
+
+
+def _merge_lora_adapter(net: HeadshotNet, path: Path) -> bool:
+    """Fold peft's saved LoRA deltas (W += B @ A * alpha / r) into ``net`` and load the saved head.
+
+    Handles what this project saves (plain LoRA on 1x1 convolutions and linear layers); returns
+    False for anything else (DoRA, rsLoRA, larger kernels) so the caller falls back to peft.
+    """
+    from safetensors.torch import load_file
+
+    acfg = json.loads((path / "adapter_config.json").read_text())
+    if acfg.get("use_dora") or acfg.get("use_rslora") or acfg.get("rank_pattern") or acfg.get("alpha_pattern"):
+        return False
+    scale = float(acfg["lora_alpha"]) / float(acfg["r"])
+    sd = load_file(str(path / "adapter_model.safetensors"))
+    prefix = "base_model.model."
+    modules = dict(net.named_modules())
+    merged: dict[str, torch.Tensor] = {}
+    head: dict[str, torch.Tensor] = {}
+    for key, a in sd.items():
+        name = key[len(prefix):] if key.startswith(prefix) else key
+        if name.startswith("head."):
+            head[name[len("head."):]] = a
+        elif name.endswith(".lora_A.weight"):
+            mod_name = name[: -len(".lora_A.weight")]
+            b = sd.get(f"{prefix}{mod_name}.lora_B.weight")
+            mod = modules.get(mod_name)
+            if b is None or mod is None or not hasattr(mod, "weight"):
+                return False
+            w = mod.weight
+            if w.dim() == 4 and (w.shape[2:] != (1, 1) or a.shape[2:] != (1, 1)):
+                return False
+            delta = (b.flatten(1) @ a.flatten(1)) * scale
+            merged[mod_name] = delta.reshape(w.shape).to(w.dtype)
+        elif not name.endswith(".lora_B.weight"):
+            return False
+    if set(head) != set(net.head.state_dict()):
+        return False
+    with torch.no_grad():
+        for mod_name, delta in merged.items():
+            modules[mod_name].weight.add_(delta)
+        net.head.load_state_dict(head)
+    return True
 
 
 def _resolve(path_or_id: Union[str, os.PathLike]) -> Path:
