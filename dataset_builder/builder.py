@@ -42,6 +42,7 @@ class BuildConfig:
     limit: Optional[int] = None
     sources: Optional[list[str]] = None
     backend_kwargs: dict[str, Any] = field(default_factory=dict)
+    originals: bool = True  # also store each portrait unedited, where all six of its own labels are known
 
     def identity(self) -> dict[str, Any]:
         """What must match for a resume to continue the same build."""
@@ -171,7 +172,49 @@ def render_portrait(rec: BaseRecord, cfg: BuildConfig, analyzer, backend, donor:
         rows.append({"image": {"bytes": data, "path": None}, "portrait_id": rec.portrait_id, "source": rec.source,
                      **labels, "plan": plan.to_json(), "prompt": plan.prompt, "backend": cfg.backend,
                      "measures": json.dumps(measures), "validation": json.dumps(val)})
+    if cfg.originals:
+        row = original_row(img, info, cfg, analyzer)
+        if row is not None:
+            rows.append(row)
     return rows, _donor_crop(img, a), "ok"
+
+
+def original_row(img: np.ndarray, info, cfg: BuildConfig, analyzer) -> Optional[dict]:
+    """The base portrait itself, only resized: an identity plan whose labels are the portrait's own.
+
+    Why: every edited variant is composited, so without these rows the model never sees a real,
+    untouched background, body outline or light. Written only where all six labels are known
+    (the background one measured with the same confidence margins as the others).
+    """
+    import io as _io
+
+    from PIL import Image
+
+    from headshot.imageio import fit_within
+
+    from .base import confident
+    from .g import EditPlan
+    from .validate import check_variant
+
+    labels = dict(info.labels)
+    labels["background"] = confident(info.scores.get("background", float("nan")), "background")
+    if any(v is None for v in labels.values()):
+        return None
+    out, scale = fit_within(img, MAX_SIDE)
+    if labels["sharpness"] == 1 and info.face_px * scale < 100:
+        labels["sharpness"] = 0
+    plan = EditPlan(targets={k: int(v) for k, v in labels.items()}, prompt="", negative_prompt="", strength=0.0,
+                    seed=variant_seed(cfg.seed, info.record.portrait_id, cfg.variants),
+                    operations=[], notes=["unedited original (labels: labels.csv and confident measures)"])
+    data = encode_jpeg(out)
+    stored = np.asarray(Image.open(_io.BytesIO(data)).convert("RGB"))
+    val, measures = check_variant(stored, plan.targets, analyzer)
+    if not val["face_found"]:
+        return None
+    val["variant"] = "original"
+    return {"image": {"bytes": data, "path": None}, "portrait_id": info.record.portrait_id,
+            "source": info.record.source, **plan.targets, "plan": plan.to_json(), "prompt": "",
+            "backend": "original", "measures": json.dumps(measures), "validation": json.dumps(val)}
 
 
 def run_task(task: dict[str, Any]) -> dict[str, Any]:

@@ -9,6 +9,7 @@ from unittest import mock
 import numpy as np
 import pytest
 
+from dataset_builder.loading import load_built
 from headshot.attributes import ATTRIBUTE_NAMES
 
 LIMIT, VARIANTS = 10, 2
@@ -45,7 +46,7 @@ def test_resume_keeps_finished_shards_and_leaves_no_duplicates(built):
     assert not list((out / "data").glob("*.tmp"))
     import datasets
 
-    dd = datasets.load_dataset(str(out))
+    dd = load_built(out)
     keys = [(r["portrait_id"], json.loads(r["validation"])["variant"]) for s in dd for r in dd[s].remove_columns("image")]
     assert len(keys) == len(set(keys)) and len(keys) > 0
 
@@ -54,7 +55,7 @@ def test_loads_back_with_features_complete_labels_and_disjoint_splits(built):
     import datasets
 
     out, _, _ = built
-    dd = datasets.load_dataset(str(out))
+    dd = load_built(out)
     assert set(dd) <= {"train", "validation", "test"} and "train" in dd
     f = dd["train"].features
     assert isinstance(f["image"], datasets.Image)
@@ -134,3 +135,43 @@ def test_generator_based_builder(portraits_dir, tmp_path):
     ds = b.as_dataset(split="train")
     assert len(ds) >= 1 and set(ATTRIBUTE_NAMES) <= set(ds.features)
     assert all(r in (0, 1) for a in ATTRIBUTE_NAMES for r in ds[a])
+
+
+def test_originals_are_the_unedited_portraits_with_their_own_labels(built, portraits_dir):
+    """Each portrait whose six labels are all known is also stored untouched (only resized)."""
+    import io
+
+    import datasets
+    from PIL import Image
+
+    from headshot.imageio import fit_within, load_image
+
+    out, _, _ = built
+    dd = load_built(out)
+    originals = [r for s in dd for r in dd[s] if r["backend"] == "original"]
+    assert originals, "no unedited original was stored"
+    for r in originals[:3]:
+        plan = json.loads(r["plan"])
+        assert plan["operations"] == [] and all(plan["targets"][a] == r[a] for a in ATTRIBUTE_NAMES)
+        src = next((portraits_dir / r["portrait_id"]).parent.glob(Path(r["portrait_id"]).name + ".*"))
+        expected, _ = fit_within(load_image(src), 512)
+        got = np.asarray(r["image"].convert("RGB"), np.float32)
+        assert got.shape == expected.shape
+        assert np.abs(got - expected.astype(np.float32)).mean() < 4.0  # JPEG re-encoding only
+
+
+def test_load_built_is_not_fooled_by_a_rebuilt_folder(built, tmp_path):
+    """datasets caches a local folder by its name only; load_built must see a rebuild's new rows."""
+    import shutil
+
+    import pyarrow.parquet as pq
+
+    out, _, _ = built
+    copy = tmp_path / out.name
+    shutil.copytree(out, copy)
+    before = sum(len(load_built(copy)[s]) for s in load_built(copy))
+    shard = sorted((copy / "data").glob("train-*.parquet"))[0]
+    table = pq.read_table(shard)
+    pq.write_table(table.slice(0, 1), shard)  # "rebuild": the shard now holds one row
+    after = sum(len(load_built(copy)[s]) for s in load_built(copy))
+    assert after == before - (table.num_rows - 1)

@@ -69,6 +69,10 @@ def load_split(path: str | Path, split: str = "train", max_samples: Optional[int
     try:
         if (path / "dataset_dict.json").exists():
             dd = datasets.load_from_disk(str(path))
+        elif any(path.glob("data/*.parquet")):
+            from dataset_builder.loading import load_built
+
+            dd = load_built(path)  # cache keyed by the shards: a rebuilt folder is never read stale
         else:
             dd = datasets.load_dataset(str(path))
     except Exception as e:
