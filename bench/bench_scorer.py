@@ -20,7 +20,7 @@ sys.path.insert(0, str(REPO))
 OUT = REPO / "bench" / "results" / "scorer.json"
 
 
-def steady_state(n: int = 30) -> dict[str, float]:
+def steady_state(n: int = 30, model: str = "measures") -> dict[str, float]:
     import cv2
 
     from headshot import samples
@@ -33,7 +33,7 @@ def steady_state(n: int = 30) -> dict[str, float]:
         path = Path(d) / "astronaut.jpg"
         cv2.imwrite(str(path), cv2.cvtColor(samples.astronaut(), cv2.COLOR_RGB2BGR), [cv2.IMWRITE_JPEG_QUALITY, 92])
         analyzer = default_analyzer()
-        scorer = HeadshotScorer(model="measures", analyzer=analyzer)
+        scorer = HeadshotScorer(model=model, analyzer=analyzer)
         for _ in range(3):  # warm up: graphs built, caches filled
             scorer.score(path)
         t_dec, t_ana, t_mea, t_all = [], [], [], []
@@ -51,10 +51,11 @@ def steady_state(n: int = 30) -> dict[str, float]:
             t_dec.append(t1 - t0), t_ana.append(t2 - t1), t_mea.append(t3 - t2), t_all.append(t4 - t3)
     ms = lambda v: round(1000 * statistics.median(v), 1)  # noqa: E731
     return {"decode_ms": ms(t_dec), "analysis_ms": ms(t_ana), "measures_ms": ms(t_mea), "score_file_ms": ms(t_all),
+            "predict_ms": round(ms(t_all) - ms(t_dec) - ms(t_ana) - ms(t_mea), 1), "predictor": scorer.predictor_name,
             "image": "astronaut 512x512 JPEG", "runs": n}
 
 
-def cold_start(runs: int = 5) -> dict[str, float]:
+def cold_start(runs: int = 5, model: str = "auto") -> dict[str, float]:
     from headshot import samples
 
     with tempfile.TemporaryDirectory() as d:
@@ -64,7 +65,8 @@ def cold_start(runs: int = 5) -> dict[str, float]:
         times = []
         for _ in range(runs):
             t0 = time.perf_counter()
-            r = subprocess.run([sys.executable, "-m", "headshot.cli", "score", "--json", str(path)], cwd=REPO,
+            r = subprocess.run([sys.executable, "-m", "headshot.cli", "score", "--json", "--model", model, str(path)],
+                               cwd=REPO,
                                env=env, capture_output=True, text=True)
             times.append(time.perf_counter() - t0)
             if r.returncode != 0:
@@ -75,8 +77,10 @@ def cold_start(runs: int = 5) -> dict[str, float]:
 def main() -> None:
     result = {
         "machine": {"cpus": os.cpu_count(), "python": platform.python_version(), "platform": platform.platform()},
-        "steady_state": steady_state(),
-        "cold_start": cold_start(),
+        "steady_state": steady_state(model="measures"),
+        "cold_start": cold_start(model="measures"),
+        "steady_state_shipped_model": steady_state(model="auto"),
+        "cold_start_shipped_model": cold_start(model="auto"),
         "targets": {"steady_state_ms": 100, "cold_start_s": 3.0},
     }
     OUT.parent.mkdir(parents=True, exist_ok=True)
