@@ -13,6 +13,16 @@ from .attributes import ATTRIBUTE_NAMES
 from .measures import MeasureResult, measure_all
 
 
+# Contract, "General rules": any other person visible with a face makes framing 0 and background 0,
+# whatever a predictor says.
+FAIL_WITH_OTHER_FACES: tuple[str, ...] = ("framing", "background")
+
+
+def forced_failures(face_count: int) -> tuple[str, ...]:
+    """Attributes the label contract fails outright for an image with ``face_count`` faces."""
+    return FAIL_WITH_OTHER_FACES if face_count > 1 else ()
+
+
 class Predictor(Protocol):
     name: str
     thresholds: dict[str, float]

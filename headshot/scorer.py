@@ -16,7 +16,7 @@ from .attributes import ATTRIBUTES
 from .errors import HeadshotError, ModelLoadError
 from .imageio import ImageInput
 from .measures import MeasureResult, load_terms, measure_all
-from .predictors import MeasurePredictor, Predictor
+from .predictors import MeasurePredictor, Predictor, forced_failures
 from .report import AttributeReport, Report
 
 DEFAULT_MODEL_DIR = Path(__file__).resolve().parent / "default_model"
@@ -87,7 +87,7 @@ class HeadshotScorer:
             thr = float(self.predictor.thresholds.get(attr.name, 0.5))
             m = measures[attr.name]
             passed = p >= thr
-            if attr.name in ("framing", "background") and analysis.face_count > 1:
+            if attr.name in forced_failures(analysis.face_count):
                 passed, p = False, min(p, thr * 0.5)  # contract: any other visible face fails both
             if passed:
                 expl = f"{attr.title}: looks fine (weakest cue: {_describe_weakest(m)})"

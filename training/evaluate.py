@@ -89,13 +89,13 @@ def _dataset_inputs(split: Split, i: int) -> tuple[np.ndarray, Any]:
     return split.image(i), split.measures[i]
 
 
-def real_inputs(split: Split, progress: bool = True) -> tuple[list[int], list[np.ndarray], list[dict], list[str]]:
+def real_inputs(split: Split, progress: bool = True) -> tuple[list[int], list[np.ndarray], list[dict], list[str], list[int]]:
     """Analyse real photos once (analysis image + measures); photos with no face are listed, not scored."""
     from headshot.analysis import default_analyzer
     from headshot.measures import measure_all
 
     an = default_analyzer()
-    keep, images, measures, skipped = [], [], [], []
+    keep, images, measures, skipped, faces = [], [], [], [], []
     for i in tqdm(range(len(split)), desc="analyse real photos", disable=not progress):
         try:
             a = an.analyze(split._files[i])
@@ -103,9 +103,22 @@ def real_inputs(split: Split, progress: bool = True) -> tuple[list[int], list[np
             skipped.append(f"{split.portrait_id[i]}: {e}")
             continue
         keep.append(i)
+        faces.append(a.face_count)
         images.append(a.image)
         measures.append({k: r.raw for k, r in measure_all(a).items()})
-    return keep, images, measures, skipped
+    return keep, images, measures, skipped, faces
+
+
+def apply_contract_rules(probs: np.ndarray, face_counts: list[int], thresholds: dict[str, float]) -> np.ndarray:
+    """What the scorer does after the predictor: fail framing and background when another face shows."""
+    from headshot.predictors import forced_failures
+
+    out = probs.copy()
+    for i, n in enumerate(face_counts):
+        for a in forced_failures(n):
+            j = ATTRIBUTE_NAMES.index(a)
+            out[i, j] = min(out[i, j], thresholds.get(a, 0.5) * 0.5)
+    return out
 
 
 def predict(model, images_fn, n: int, batch_size: int = 32, progress: bool = True) -> np.ndarray:
@@ -119,10 +132,12 @@ def predict(model, images_fn, n: int, batch_size: int = 32, progress: bool = Tru
 def evaluate_split(model, split: Split, progress: bool = True) -> dict[str, Any]:
     skipped: list[str] = []
     if split._files is not None:  # real photos: analyse first
-        keep, images, measures, skipped = real_inputs(split, progress)
+        keep, images, measures, skipped, faces = real_inputs(split, progress)
         labels = split.labels[keep]
         sources = [split.source[i] for i in keep]
         probs = predict(model, lambda i: (images[i], measures[i]), len(keep), progress=progress)
+        thr0 = {a: float(model.thresholds.get(a, 0.5)) for a in ATTRIBUTE_NAMES}
+        probs = apply_contract_rules(probs, faces, thr0)  # real photos are scored as HeadshotScorer does
     else:
         measures, labels, sources = split.measures, split.labels, split.source
         probs = predict(model, lambda i: _dataset_inputs(split, i), len(split), progress=progress)
