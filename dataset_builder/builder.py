@@ -244,19 +244,23 @@ def run_task(task: dict[str, Any]) -> dict[str, Any]:
 def build(cfg: BuildConfig, progress: bool = True) -> dict[str, Any]:
     out = Path(cfg.out)
     (out / "data").mkdir(parents=True, exist_ok=True)
-    cfg_path = out / "build_config.json"
-    if cfg_path.exists():
-        old = json.loads(cfg_path.read_text())
-        if old.get("identity") != cfg.identity():
-            raise ValueError(f"{out} holds a different build ({old.get('identity')}); use a new --out folder")
-    else:
-        cfg_path.write_text(json.dumps({"identity": cfg.identity(), "config": asdict(cfg)}, indent=2))
     records = list_portraits(cfg.portraits, cfg.sources)
     if cfg.limit:
         step = max(1, len(records) // cfg.limit)
         records = records[::step][: cfg.limit]  # spread over the sources
     if not records:
         raise ValueError(f"no portraits found under {cfg.portraits}")
+    # shards are named by position, so a resume is only safe over the very same portrait list
+    identity = {**cfg.identity(),
+                "portraits_sha1": hashlib.sha1("\n".join(r.portrait_id for r in records).encode()).hexdigest()}
+    cfg_path = out / "build_config.json"
+    if cfg_path.exists():
+        old = json.loads(cfg_path.read_text())
+        if old.get("identity") != identity:
+            raise ValueError(f"{out} holds a different build (other settings or another portrait list: "
+                             f"{old.get('identity')}); use a new --out folder")
+    else:
+        cfg_path.write_text(json.dumps({"identity": identity, "config": asdict(cfg)}, indent=2))
     tasks = make_tasks(records, cfg)
     manifest = out / "manifest.jsonl"
     done = {}

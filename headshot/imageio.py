@@ -27,6 +27,7 @@ class ImageLimits:
     likely a decompression bomb than a portrait, and would need gigabytes to decode."""
 
     max_pixels: int = 80_000_000
+    max_file_bytes: int = 200_000_000  # read no further: no portrait file needs 200 MB
     min_side: int = 32
     analysis_max_side: int = 1024  # larger photos are downscaled for analysis; detail above this is not needed
 
@@ -43,13 +44,20 @@ def _describe(src: Any) -> str:
 def _open_pil(src: Any, limits: ImageLimits) -> Image.Image:
     if isinstance(src, (str, os.PathLike)):
         path = Path(src)
-        if not path.exists():
-            raise ImageLoadError(f"{path}: file not found")
-        if path.is_dir():
-            raise ImageLoadError(f"{path}: is a folder, not an image")
-        if path.stat().st_size == 0:
-            raise ImageLoadError(f"{path}: file is empty")
-        data = path.read_bytes()
+        try:
+            if not path.exists():
+                raise ImageLoadError(f"{path}: file not found")
+            if path.is_dir():
+                raise ImageLoadError(f"{path}: is a folder, not an image")
+            size = path.stat().st_size
+            if size == 0:
+                raise ImageLoadError(f"{path}: file is empty")
+            if size > limits.max_file_bytes:
+                raise ImageLoadError(f"{path}: file is {size / 1e6:.0f} MB, above the "
+                                     f"{limits.max_file_bytes / 1e6:.0f} MB limit for one photo")
+            data = path.read_bytes()
+        except OSError as e:  # permissions, over-long names, I/O errors: one clear line, not a traceback
+            raise ImageLoadError(f"{str(path)[:200]}: cannot read file ({e.strerror or e})") from None
     elif isinstance(src, (bytes, bytearray)):
         data = bytes(src)
     elif isinstance(src, io.IOBase) or hasattr(src, "read"):
@@ -93,10 +101,13 @@ def _array_to_rgb(arr: np.ndarray) -> np.ndarray:
     elif np.issubdtype(a.dtype, np.floating):
         if not np.isfinite(a).all():
             raise ImageLoadError("array contains NaN or infinite values")
+        # convention of skimage/PIL: float images are in [0, 1]; a float array beyond 1 is taken as 0-255
         scale = 255.0 if a.max() <= 1.0 else 1.0
         a = np.clip(a * scale, 0, 255).round().astype(np.uint8)
     elif a.dtype != np.uint8:
-        a = np.clip(a, 0, 255).astype(np.uint8)
+        # wider integers: 0-255 data stays as it is, 16-bit data is scaled by its range
+        hi = 65535 if a.max() > 255 else 255
+        a = (np.clip(a, 0, hi).astype(np.float64) * (255.0 / hi)).round().astype(np.uint8)
     if a.ndim == 2:
         a = np.stack([a] * 3, axis=-1)
     elif a.ndim == 3 and a.shape[2] == 1:
@@ -121,13 +132,16 @@ def _pil_to_rgb(img: Image.Image) -> np.ndarray:
     except Exception:  # broken EXIF must not make a readable image unreadable
         pass
     mode = img.mode
-    if mode in ("I;16", "I;16B", "I;16L", "I"):
+    if mode.startswith("I;16"):
         a = np.asarray(img, dtype=np.float64)
-        hi = 65535.0 if a.max() > 255 else 255.0
+        return _array_to_rgb((a / 65535.0).astype(np.float32))  # the mode's bit depth, not the data's maximum
+    if mode == "I":  # 32-bit integer: PNGs decode 16-bit grey into it
+        a = np.asarray(img, dtype=np.float64)
+        hi = 65535.0 if a.max() <= 65535 else float(a.max())
         return _array_to_rgb((a / hi).astype(np.float32))
     if mode == "F":
         a = np.asarray(img, dtype=np.float32)
-        return _array_to_rgb(a / max(float(a.max()), 1e-6))
+        return _array_to_rgb(np.clip(a, 0, 255) / 255.0)
     if mode in ("RGBA", "LA", "PA") or (mode == "P" and "transparency" in img.info):
         return _flatten_alpha(np.asarray(img.convert("RGBA")))
     return np.asarray(img.convert("RGB"))

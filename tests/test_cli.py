@@ -112,3 +112,15 @@ def test_all_bad_batch_exits_2(photos):
     r = headshot("score", "--no-progress", str(photos["empty"]), str(photos["missing"]))
     assert r.returncode == 2 and "Traceback" not in r.stderr
     assert "2 of 2 images could not be scored" in r.stderr
+
+
+def test_unwritable_csv_fails_before_scoring_and_json_is_a_list_for_several_paths(photos, tmp_path):
+    r = headshot("score", str(photos["good"]), "--csv", "/etc/passwd/out.csv", "--model", "measures")
+    assert r.returncode == 2 and "cannot write" in r.stderr and "Traceback" not in r.stderr
+    empty = tmp_path / "empty"
+    empty.mkdir()
+    r = headshot("score", str(photos["good"]), str(empty), "x" * 300, "--json", "--model", "measures",
+                 "--no-progress")
+    out = json.loads(r.stdout)
+    assert isinstance(out, list) and len(out) == 2, "two inputs (one folder empty) give a list"
+    assert out[1]["error"] and "cannot read" in out[1]["error"] and "Traceback" not in r.stderr

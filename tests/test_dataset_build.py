@@ -175,3 +175,19 @@ def test_load_built_is_not_fooled_by_a_rebuilt_folder(built, tmp_path):
     pq.write_table(table.slice(0, 1), shard)  # "rebuild": the shard now holds one row
     after = sum(len(load_built(copy)[s]) for s in load_built(copy))
     assert after == before - (table.num_rows - 1)
+
+
+def test_resume_over_another_portrait_list_is_refused(built, portraits_dir, tmp_path, monkeypatch):
+    """Shards are named by position: resuming after the portraits folder changed would mix builds."""
+    import shutil
+
+    import dataset_builder.builder as builder
+
+    out, _, _ = built
+    copy = tmp_path / "ds_copy"
+    shutil.copytree(out, copy)
+    real = builder.list_portraits
+    monkeypatch.setattr(builder, "list_portraits", lambda *a, **k: real(*a, **k)[1:])  # a photo removed
+    with pytest.raises(ValueError, match="portrait list"):
+        builder.build(_cfg(portraits_dir, copy), progress=False)
+    assert sorted(p.name for p in (copy / "data").iterdir()) == sorted(p.name for p in (out / "data").iterdir())

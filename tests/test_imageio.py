@@ -144,3 +144,25 @@ def test_fit_within_downscales_large_photos(small):
 def test_jpeg_roundtrip_is_close(small):
     out = load_image(jpeg_bytes(small, quality=95))
     assert np.abs(out.astype(int) - small).mean() < 4
+
+
+def test_sixteen_bit_scaled_by_bit_depth_not_by_data(tmp_path):
+    """A dark 16-bit PNG (values <= 255 of 65535) must stay dark, not be read as 8-bit."""
+    dark = np.full((64, 64), 200, np.uint16)
+    p = tmp_path / "dark16.png"
+    Image.fromarray(dark).save(p)
+    assert load_image(p).mean() < 2
+    mid = np.full((64, 64), 32768, np.uint16)
+    Image.fromarray(mid).save(p)
+    assert 120 < load_image(p).mean() < 135
+    wide = np.random.default_rng(0).integers(0, 65536, (64, 64, 3)).astype(np.int64)
+    assert 110 < load_image(wide).mean() < 145  # scaled by the 16-bit range, not clipped to white
+
+
+def test_unreadable_paths_and_oversized_files_are_load_errors(tmp_path):
+    with pytest.raises(ImageLoadError, match="cannot read file"):
+        load_image(tmp_path / ("x" * 5000))
+    big = tmp_path / "big.jpg"
+    big.write_bytes(jpeg_bytes(np.zeros((64, 64, 3), np.uint8)) + b"\0" * 5000)
+    with pytest.raises(ImageLoadError, match="MB limit"):
+        load_image(big, ImageLimits(max_file_bytes=1000))

@@ -27,11 +27,24 @@ def expand(paths: list[str]) -> list[Path]:
     """Files as given, folders expanded to their images (sorted, recursive)."""
     out: list[Path] = []
     for p in map(Path, paths):
-        if p.is_dir():
+        try:
+            is_dir = p.is_dir()
+        except OSError:
+            is_dir = False  # an unreadable or over-long name: load_image reports it in its row
+        if is_dir:
             out.extend(sorted(f for f in p.rglob("*") if f.is_file() and f.suffix.lower() in IMAGE_SUFFIXES))
         else:
             out.append(p)
     return out
+
+
+def _check_writable(out: Path) -> None:
+    try:
+        out.parent.mkdir(parents=True, exist_ok=True)
+        with out.with_suffix(out.suffix + ".tmp").open("w"):
+            pass
+    except OSError as e:
+        raise HeadshotError(f"cannot write {out}: {e.strerror or e}") from None
 
 
 def _table(report) -> str:
@@ -60,10 +73,12 @@ def run(args: argparse.Namespace) -> int:
     files = expand(args.paths)
     if not files:
         raise ImageLoadError("no images found in " + ", ".join(args.paths))
+    if args.csv:  # fail before scoring, not after, when the CSV cannot be written
+        _check_writable(Path(args.csv))
     from ..scorer import HeadshotScorer
 
     scorer = HeadshotScorer(model=args.model)
-    single = len(files) == 1 and not Path(args.paths[0]).is_dir()
+    single = len(files) == 1 and len(args.paths) == 1 and files[0] == Path(args.paths[0])
     if single:
         report = scorer.score_file(files[0])
         reports = [report]
