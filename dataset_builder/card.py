@@ -52,6 +52,15 @@ def write_card(out: Path, cfg: Any, report: dict[str, Any]) -> Path:
         "undetermined portraits are not used for that fixed value.",
         "- Images are JPEG q92, long side <= 512 px. Splits are by base portrait (no portrait in two splits).",
         "- `measures` holds the scorer's raw measures on the stored variant; `validation` the independent checks.",
+        *(["- Unedited originals (`backend` = `original`, no operations) are stored too where all six of a portrait's "
+           "labels are known (background measured with the same margins): the only rows with real backgrounds."]
+          if getattr(cfg, "originals", False) else []),
+        "",
+        "## Loading",
+        "",
+        "`load_dataset(\"path/to/this/folder\")`, or `load_dataset(\"org/name\")` once pushed. datasets caches a "
+        "local folder by its name only: after rebuilding in the same folder, load with "
+        "`download_mode=\"force_redownload\"` or `dataset_builder.loading.load_built(folder)`.",
         "",
         "## Check agreement (scorer measures vs labels)",
         "",
