@@ -86,9 +86,9 @@ class BaseInfo:
     def usable(self) -> bool:
         return self.labels.get("expression") is not None
 
-    def plan_info(self, has_donor: bool) -> dict[str, Any]:
+    def plan_info(self, has_donor: bool, plates: tuple[str, ...] = ()) -> dict[str, Any]:
         return {"labels": self.labels, "head_shoulders": self.record.head_shoulders, "face_px": self.face_px,
-                "side_margin_ok": self.side_margin_ok, "has_donor": has_donor}
+                "side_margin_ok": self.side_margin_ok, "has_donor": has_donor, "plates": list(plates)}
 
 
 def base_info(rec: BaseRecord, a: FaceAnalysis) -> BaseInfo:
@@ -97,6 +97,8 @@ def base_info(rec: BaseRecord, a: FaceAnalysis) -> BaseInfo:
     scores = check_scores(measure_all(a))
     labels: dict[str, Optional[int]] = {k: confident(v, k) for k, v in scores.items()}
     labels["background"] = None  # always replaced
+    if a.landmarks is None:
+        labels["expression"] = None  # no face mesh: neither judged nor editable (occluders need landmarks)
     labels["attire"] = rec.attire if rec.head_shoulders else 0
     if not rec.head_shoulders:
         labels["framing"] = 0

@@ -42,7 +42,10 @@ class BuildConfig:
     limit: Optional[int] = None
     sources: Optional[list[str]] = None
     backend_kwargs: dict[str, Any] = field(default_factory=dict)
-    originals: bool = True  # also store each portrait unedited, where all six of its own labels are known
+    # also store each portrait unedited where all six of its own labels are known. Off by default:
+    # the original background can only be measured, and on real backdrops that measure is unreliable
+    # (flags pass, plain saturated studio blue fails; see model_card.md), so those rows teach noise.
+    originals: bool = False
 
     def identity(self) -> dict[str, Any]:
         """What must match for a resume to continue the same build."""
@@ -129,6 +132,15 @@ def _donor_crop(img: np.ndarray, a) -> np.ndarray:
     return img[int(max(0, y0 - my)):int(min(h, y1 + 0.15 * my)), int(max(0, x0 - mx)):int(min(w, x1 + mx))].copy()
 
 
+def _plates() -> tuple[str, ...]:
+    """The real photo plates installed here (read once per process)."""
+    if "plates" not in _W:
+        from .plates import available_plates
+
+        _W["plates"] = tuple(available_plates())
+    return _W["plates"]
+
+
 def render_portrait(rec: BaseRecord, cfg: BuildConfig, analyzer, backend, donor: Optional[np.ndarray]) -> tuple[list[dict], Optional[np.ndarray], str]:
     """All variants of one base portrait (rows ready for the shard), its donor crop, a status."""
     from headshot.errors import HeadshotError
@@ -154,7 +166,7 @@ def render_portrait(rec: BaseRecord, cfg: BuildConfig, analyzer, backend, donor:
             targets = sample_targets(rng, info.labels, rec.head_shoulders)
         except ValueError as e:
             return [], _donor_crop(img, a), f"skipped: {e}"
-        plan = make_plan(targets, info.plan_info(donor is not None), seed)
+        plan = make_plan(targets, info.plan_info(donor is not None, _plates()), seed)
         out, ctx = backend.render(img, plan, a, donor=donor, max_side=MAX_SIDE, return_context=True)
         labels = dict(plan.targets)
         face_px = info.face_px * ctx.scale

@@ -14,7 +14,9 @@ decide which targets are reachable:
   confidently 1 (the procedural backend cannot repair a bad base);
 - attire: 0 on head-and-shoulders bases (casual top, or a tight crop) and 1 there too (a
   jacket, shirt and tie drawn over the top); face-only crops keep their label (0);
-- expression: the base portrait's own label (measured), never edited procedurally.
+- expression: the base portrait's own label (measured); a base measured 1 can also be given
+  expression 0 with an occluder (sunglasses or a face mask: eyes not visible / face covered are 0
+  by the contract, whatever the face does underneath). Nothing can make a base 0 into a 1.
 """
 from __future__ import annotations
 
@@ -27,6 +29,7 @@ import numpy as np
 from headshot.attributes import ATTRIBUTE_NAMES
 
 P_ZERO = 0.40  # per-attribute chance of drawing 0 (the issue) when both states are reachable
+P_ZERO_BY_ATTR = {"expression": 0.2}  # occluders are one narrow kind of expression issue: keep them a minority
 P_ALL_PRO = 0.12  # share of variants that try to be fully professional
 MAX_ZEROS = 3  # never all issues at once: extra zeros are reverted where 1 is reachable
 
@@ -56,7 +59,8 @@ PROMPTS: dict[str, dict[int, list[str]]] = {
     "expression": {
         1: ["neutral composed expression, eyes open looking at the camera", "natural closed-mouth smile, relaxed",
             "friendly approachable expression"],
-        0: ["laughing with mouth wide open", "frowning, grimacing", "eyes closed", "looking far away from the camera"],
+        0: ["laughing with mouth wide open", "frowning, grimacing", "eyes closed", "looking far away from the camera",
+            "wearing dark sunglasses", "wearing a face mask over the nose and mouth"],
     },
     "framing": {
         1: ["centred head-and-shoulders composition, upright head", "classic centred headshot framing with shoulders"],
@@ -75,12 +79,15 @@ NEGATIVE_EXTRA = "deformed face, extra limbs, cartoon, painting, watermark"
 # op name -> relative weight. Ops that need a capability are filtered in make_plan.
 ZERO_OPS = {
     "lighting": {"directional": 3, "hard_shadow": 1.5, "under": 1.5, "over": 1, "cast": 1.5, "backlight": 1},
-    "background": {"clutter": 3, "scene": 2, "text": 1.5, "pattern": 1, "faces": 1},
+    "background": {"clutter": 2.5, "scene": 1.5, "text": 1.5, "pattern": 1, "faces": 1, "photo": 3},
     "framing": {"shift": 2, "tight": 1.5, "far": 1.5, "cut_top": 1.5, "tilt": 2},
     "sharpness": {"gaussian": 1.5, "defocus": 1.5, "motion": 2, "jpeg": 1, "pixelate": 1, "noise": 1.5, "lowres": 1},
     "attire": {"casual_top": 1},  # cropping the clothing out is framing's "tight" op
+    "expression": {"sunglasses": 1, "face_mask": 1},  # only on bases measured 1
 }
-CLEAN_BACKGROUNDS = {"plain": 2, "gradient": 2, "studio": 2, "defocus": 1.5}
+CLEAN_BACKGROUNDS = {"plain": 2, "gradient": 2, "studio": 2, "defocus": 1, "photo_defocus": 1}
+# real photo plates (dataset_builder.plates); ops that need one are dropped when none is installed
+PLATE_OPS = ("photo", "photo_defocus")
 PROMPT_OP_FAMILY = {"lighting": "lighting", "background": "background", "framing": "framing",
                     "sharpness": "sharpness", "attire": "attire"}
 
@@ -117,8 +124,8 @@ def reachable(attr: str, state: int, base_labels: Mapping[str, Optional[int]], h
     base = base_labels.get(attr)
     if attr == "background":
         return True
-    if attr == "expression":
-        return base is not None and base == state
+    if attr == "expression":  # 0 by an occluder on a base that is 1; never 0 -> 1
+        return base is not None and (state == 0 or base == 1)
     if attr == "attire":
         if not head_shoulders:
             return state == 0 and base == 0
@@ -146,7 +153,7 @@ def sample_targets(rng: np.random.Generator, base_labels: Mapping[str, Optional[
             raise ValueError(f"{a}: no reachable state for this base portrait (label undetermined)")
         if ok0 and ok1:
             free.append(a)
-            t[a] = 1 if all_pro else int(rng.random() >= P_ZERO)
+            t[a] = 1 if all_pro else int(rng.random() >= P_ZERO_BY_ATTR.get(a, P_ZERO))
         else:
             t[a] = 1 if ok1 else 0
     zeros = [a for a in free if t[a] == 0]
@@ -171,13 +178,14 @@ def _u(rng: np.random.Generator, lo: float, hi: float) -> float:
 
 def _colour(rng: np.random.Generator, muted: bool) -> list[int]:
     if muted:
+        # near-white studio walls twice: a bright, evenly lit backdrop must not read as backlight
         base = rng.choice([[128, 128, 128], [70, 90, 120], [200, 200, 195], [40, 45, 55], [180, 170, 150],
-                           [95, 110, 125], [230, 230, 232], [60, 75, 70]])
+                           [95, 110, 125], [230, 230, 232], [60, 75, 70], [244, 244, 242], [236, 238, 240]])
         return [int(np.clip(c + rng.integers(-18, 19), 0, 255)) for c in base]
     return [int(c) for c in rng.integers(0, 256, 3)]
 
 
-def _background_params(rng: np.random.Generator, op: str) -> dict[str, Any]:
+def _background_params(rng: np.random.Generator, op: str, plates: tuple[str, ...] = ()) -> dict[str, Any]:
     p: dict[str, Any] = {"seed": int(rng.integers(0, 2**31 - 1))}
     if op in ("plain", "gradient", "studio"):
         p["colour"] = _colour(rng, True)
@@ -188,6 +196,15 @@ def _background_params(rng: np.random.Generator, op: str) -> dict[str, Any]:
         p["sigma_frac"] = _u(rng, 0.07, 0.12)  # of the canvas width: nothing stays recognisable
     if op in ("clutter", "scene", "text", "pattern", "faces"):
         p["blur_sigma"] = _u(rng, 0.0, 1.5)  # a little lens softness, objects stay recognisable
+    if op in PLATE_OPS:
+        p["plate"] = str(rng.choice(plates))
+        p["zoom"] = _u(rng, 1.0, 2.5)
+        p["flip"] = bool(rng.random() < 0.5)
+        p["tint"] = [_u(rng, 0.85, 1.15) for _ in range(3)]
+        if op == "photo":
+            p["blur_sigma"] = _u(rng, 0.0, 2.0)  # lens softness; objects stay recognisable (contract: still 0)
+        else:
+            p["sigma_frac"] = _u(rng, 0.07, 0.12)
     if op == "pattern":
         p["kind"] = _pick(rng, {"stripes": 1, "checks": 1, "dots": 1, "zigzag": 1})
     return p
@@ -253,10 +270,23 @@ def _attire_params(rng: np.random.Generator, op: str) -> dict[str, Any]:
     return {}
 
 
+def _expression_params(rng: np.random.Generator, op: str) -> dict[str, Any]:
+    if op == "sunglasses":
+        tint = _pick(rng, {"black": 3, "brown": 1, "blue": 0.5})
+        return {"tint": {"black": [22, 22, 26], "brown": [58, 38, 24], "blue": [20, 30, 60]}[tint],
+                "size": _u(rng, 1.15, 1.45), "shape": _pick(rng, {"round": 1, "square": 1})}
+    if op == "face_mask":
+        c = _pick(rng, {"surgical": 3, "white": 1, "black": 1.5, "cloth": 1})
+        colour = {"surgical": [160, 195, 220], "white": [232, 232, 230], "black": [38, 38, 42]}.get(c)
+        return {"colour": colour or _colour(rng, False), "pleats": c == "surgical"}
+    return {}
+
+
 def make_plan(targets: Mapping[str, int], base_info: Mapping[str, Any], seed: int) -> EditPlan:
     """Map targets to prompt + operations. ``base_info`` keys used: ``labels`` (base labels),
     ``head_shoulders`` (bool), ``face_px`` (face height in base pixels), ``side_margin_ok`` (the
-    body does not touch the side borders much), ``has_donor`` (another face can be pasted).
+    body does not touch the side borders much), ``has_donor`` (another face can be pasted),
+    ``plates`` (names of the real photo plates installed), ``has_landmarks`` (occluders can be placed).
     """
     rng = np.random.default_rng(seed)
     t = {a: int(targets[a]) for a in ATTRIBUTE_NAMES}
@@ -286,8 +316,12 @@ def make_plan(targets: Mapping[str, int], base_info: Mapping[str, Any], seed: in
     bg_w = dict(ZERO_OPS["background"]) if t["background"] == 0 else dict(CLEAN_BACKGROUNDS)
     if t["background"] == 0 and (t["framing"] == 1 or not base_info.get("has_donor", False)):
         bg_w.pop("faces")  # another face makes framing 0 too (contract, general rules)
+    plates = tuple(base_info.get("plates", ()))
+    if not plates:
+        for k in PLATE_OPS:
+            bg_w.pop(k, None)
     bg_op = _pick(rng, bg_w)
-    ops.append({"family": "background", "op": bg_op, "params": _background_params(rng, bg_op)})
+    ops.append({"family": "background", "op": bg_op, "params": _background_params(rng, bg_op, plates)})
     # attire: edits go both ways, and also re-dress people already in that state, so an edited
     # torso never tells the label by itself
     base_att = base.get("attire")
@@ -301,6 +335,10 @@ def make_plan(targets: Mapping[str, int], base_info: Mapping[str, Any], seed: in
         ops.append({"family": "attire", "op": a_op, "params": _attire_params(rng, a_op)})
     if t["attire"] == 0 and fr_op == "tight" and base_att == 1:
         notes.append("attire 0: the tight crop leaves the clothing out of frame")
+    # expression: an occluder where the base itself is 1
+    if t["expression"] == 0 and base.get("expression") == 1:
+        e_op = _pick(rng, ZERO_OPS["expression"])
+        ops.append({"family": "expression", "op": e_op, "params": _expression_params(rng, e_op)})
     # lighting
     l_op = _pick(rng, ZERO_OPS["lighting"]) if t["lighting"] == 0 else "even"
     ops.append({"family": "lighting", "op": l_op, "params": _lighting_params(rng, l_op)})

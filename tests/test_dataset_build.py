@@ -27,7 +27,7 @@ def built(portraits_dir, tmp_path_factory):
     from dataset_builder.builder import FAIL_AFTER_ENV, build
 
     out = tmp_path_factory.mktemp("ds")
-    cfg = _cfg(portraits_dir, out)
+    cfg = _cfg(portraits_dir, out, originals=True)
     with mock.patch.dict(os.environ, {FAIL_AFTER_ENV: "2"}):
         with pytest.raises(KeyboardInterrupt):
             build(cfg, progress=False)

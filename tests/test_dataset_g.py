@@ -57,3 +57,48 @@ def test_every_zero_target_gets_an_operation():
                 assert a in fams, (a, p.operations)
         if t["attire"] == 0:
             assert "attire" in fams or any(o["op"] == "tight" for o in p.operations)
+
+
+def test_expression_zero_by_occluder_only_on_bases_that_are_one():
+    """A base measured 1 can be given 0 by an occluder; a base measured 0 never becomes 1."""
+    import numpy as np
+
+    from dataset_builder.g import ZERO_OPS, make_plan, sample_targets
+
+    seen_zero = 0
+    for seed in range(300):
+        rng = np.random.default_rng(seed)
+        t = sample_targets(rng, PRO, True)
+        plan = make_plan(t, {**INFO, "plates": ["china"]}, seed)
+        occ = plan.op("expression")
+        assert (occ is not None) == (t["expression"] == 0), (t, plan.operations)
+        if occ:
+            seen_zero += 1
+            assert occ["op"] in ZERO_OPS["expression"]
+    assert 20 < seen_zero < 120, seen_zero  # about P_ZERO_BY_ATTR["expression"] of 300 draws
+    sad = {**PRO, "expression": 0}
+    for seed in range(100):
+        t = sample_targets(np.random.default_rng(seed), sad, True)
+        assert t["expression"] == 0
+        assert make_plan(t, {**INFO, "labels": sad}, seed).op("expression") is None  # already 0: nothing drawn
+
+
+def test_photo_backdrops_only_when_plates_are_installed():
+    import numpy as np
+
+    from dataset_builder.g import PLATE_OPS, make_plan, sample_targets
+
+    used = {True: 0, False: 0}
+    for seed in range(200):
+        t = sample_targets(np.random.default_rng(seed), PRO, True)
+        for has in (True, False):
+            plan = make_plan(t, {**INFO, "plates": ["china", "coffee"] if has else []}, seed)
+            bg = plan.op("background")
+            if bg["op"] in PLATE_OPS:
+                used[has] += 1
+                assert bg["params"]["plate"] in ("china", "coffee")
+                if bg["op"] == "photo":
+                    assert t["background"] == 0
+                else:
+                    assert t["background"] == 1
+    assert used[False] == 0 and used[True] > 20, used

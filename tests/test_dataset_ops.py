@@ -69,3 +69,56 @@ def test_counterfactual_flips_measured_state(astronaut, analyzer):
     better = check_scores(measure_all(analyzer.analyze(improve(astronaut))))
     for attr in ("lighting", "background", "framing", "sharpness"):
         assert better[attr] >= 0.5, (attr, better[attr])
+
+
+@pytest.mark.parametrize("plate", ["china", "motorcycle", "coffee"])
+def test_real_photo_backdrop_scores_below_clean(astronaut, analyzer, base, plate):
+    """A real photographed scene behind the subject is distracting to the independent check too."""
+    from dataset_builder.plates import available_plates
+
+    assert plate in available_plates()
+    s = _render(astronaut, analyzer, base, [{"family": "background", "op": "photo",
+                                             "params": {"plate": plate, "zoom": 1.3, "seed": 3}}])
+    assert s["background"] < base[2]["background"] - 0.2, (s["background"], base[2]["background"])
+
+
+def test_defocused_photo_backdrop_has_no_detail_left():
+    """The clean "photo_defocus" backdrop is the same real scene blurred past recognition."""
+    from dataset_builder.ops.background import make_backdrop
+    from dataset_builder.plates import crop_detail
+
+    params = {"plate": "china", "zoom": 1.2, "seed": 3, "sigma_frac": 0.1}
+    detail = {k: crop_detail(np.clip(make_backdrop(k, 512, 512, params), 0, 255).astype(np.uint8))
+              for k in ("photo", "photo_defocus")}
+    assert detail["photo"] > 4.0 and detail["photo_defocus"] < 0.15 * detail["photo"], detail
+
+
+def _eye_and_mouth_luma(img: np.ndarray, a) -> tuple[float, float]:
+    from headshot.analysis import LEFT_EYE_INNER, LEFT_EYE_OUTER, MOUTH_LEFT, MOUTH_RIGHT, RIGHT_EYE_INNER, RIGHT_EYE_OUTER
+
+    lm = a.landmarks[:, :2] / a.scale  # analysis pixels -> the rendered (original-size) image
+    grey = img.astype(np.float32).mean(axis=2)
+
+    def box(i: int, j: int) -> float:
+        x0, x1 = sorted((int(lm[i, 0]), int(lm[j, 0])))
+        y = int((lm[i, 1] + lm[j, 1]) / 2)
+        return float(grey[y - 3:y + 4, x0:x1 + 1].mean())
+
+    return (box(RIGHT_EYE_OUTER, RIGHT_EYE_INNER) + box(LEFT_EYE_OUTER, LEFT_EYE_INNER)) / 2, box(MOUTH_RIGHT, MOUTH_LEFT)
+
+
+def test_occluders_cover_the_eyes_or_the_mouth(astronaut, base):
+    """Sunglasses darken both eyes to the lens tint; a mask paints the mouth with its fabric colour."""
+    a, backend, _ = base
+    plain = backend.render(astronaut, EditPlan(dict.fromkeys(ATTRIBUTE_NAMES, 1), "", "", 0.5, 7, [CLEAN]), a)
+    glasses = backend.render(astronaut, EditPlan(dict.fromkeys(ATTRIBUTE_NAMES, 1), "", "", 0.5, 7, [
+        CLEAN, {"family": "expression", "op": "sunglasses", "params": {"tint": [22, 22, 26]}}]), a)
+    mask = backend.render(astronaut, EditPlan(dict.fromkeys(ATTRIBUTE_NAMES, 1), "", "", 0.5, 7, [
+        CLEAN, {"family": "expression", "op": "face_mask", "params": {"colour": [232, 232, 230]}}]), a)
+    eyes0, mouth0 = _eye_and_mouth_luma(plain, a)
+    eyes1, mouth1 = _eye_and_mouth_luma(glasses, a)
+    eyes2, mouth2 = _eye_and_mouth_luma(mask, a)
+    assert eyes1 < 45 < eyes0, (eyes0, eyes1)
+    assert abs(mouth1 - mouth0) < 3  # the mouth is untouched by sunglasses
+    assert abs(mouth2 - 232) < abs(mouth0 - 232) and mouth2 > 150, (mouth0, mouth2)
+    assert abs(eyes2 - eyes0) < 3  # ... and the eyes by the mask

@@ -2,8 +2,9 @@
 
 Every variant is composited (clean backdrops too), so matte edges and halo artefacts appear in
 both classes and carry no label. Clean: plain, gradient, studio-textured, strongly defocused
-scene (contract: "so defocused that no object can be recognised"). Distracting: office/home
-clutter, outdoor scenes, text/logos/flags, busy patterns, other people's faces.
+scene or real photo (contract: "so defocused that no object can be recognised"). Distracting:
+office/home clutter, outdoor scenes, text/logos/flags, busy patterns, other people's faces, and
+real photographed scenes from ``dataset_builder.plates`` (lightly blurred at most).
 """
 from __future__ import annotations
 
@@ -263,6 +264,13 @@ def make_backdrop(op: str, h: int, w: int, params: dict, ctx: Optional[RenderCon
         bg = _text(h, w, rng)
     elif op == "pattern":
         bg = _pattern(h, w, rng, params.get("kind", "stripes"))
+    elif op in ("photo", "photo_defocus"):
+        from ..plates import render_plate
+
+        bg = render_plate(params["plate"], h, w, rng, zoom=params.get("zoom", 1.0), flip=params.get("flip", False),
+                          tint=params.get("tint"))
+        if op == "photo_defocus":
+            bg = _blur(bg, params.get("sigma_frac", 0.09) * max(h, w))
     elif op == "faces":
         bg = _clutter(h, w, rng) if rng.random() < 0.6 else _wall(h, w, rng)
         if ctx is not None:
@@ -289,7 +297,8 @@ def _make_op(name: str):
     return op
 
 
-for _name in ("plain", "gradient", "studio", "defocus", "clutter", "scene", "text", "pattern", "faces"):
+for _name in ("plain", "gradient", "studio", "defocus", "clutter", "scene", "text", "pattern", "faces", "photo",
+              "photo_defocus"):
     register("background", _name)(_make_op(_name))
 
 
