@@ -178,9 +178,11 @@ def _u(rng: np.random.Generator, lo: float, hi: float) -> float:
 
 def _colour(rng: np.random.Generator, muted: bool) -> list[int]:
     if muted:
-        # near-white studio walls twice: a bright, evenly lit backdrop must not read as backlight
+        # near-white studio walls twice: a bright, evenly lit backdrop must not read as backlight;
+        # saturated studio blues/teal (official portraits): smooth, so clean however saturated
         base = rng.choice([[128, 128, 128], [70, 90, 120], [200, 200, 195], [40, 45, 55], [180, 170, 150],
-                           [95, 110, 125], [230, 230, 232], [60, 75, 70], [244, 244, 242], [236, 238, 240]])
+                           [95, 110, 125], [230, 230, 232], [60, 75, 70], [244, 244, 242], [236, 238, 240],
+                           [45, 85, 175], [70, 110, 200], [30, 110, 120]])
         return [int(np.clip(c + rng.integers(-18, 19), 0, 255)) for c in base]
     return [int(c) for c in rng.integers(0, 256, 3)]
 

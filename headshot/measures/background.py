@@ -1,4 +1,11 @@
-"""Background: clutter outside the person mask (edges, texture, saturated blocks) and other faces."""
+"""Background: clutter outside the person mask (edges, texture, colour blocks) and other faces.
+
+Two cues look for one object rather than an average, because the contract fails a background
+for a single recognisable object (a flag in a corner, a shelf beside the head) that a mean over
+the whole backdrop dilutes: ``edge_density_peak`` is the edge share of the busiest background
+tile. ``colour_block_fraction`` counts saturated pixels only next to a colour edge, so a smooth
+saturated studio gradient (a plain backdrop by the contract) is not mistaken for colour blocks.
+"""
 from __future__ import annotations
 
 import cv2
@@ -9,6 +16,8 @@ from .base import MeasureResult, combine, register
 from .regions import background_mask
 
 WORK_SIDE = 384  # measure at a fixed size so edge density does not depend on resolution
+TILE = 48  # busiest-tile cue: tiles of this many work pixels...
+TILE_MIN_BACKGROUND = 0.6  # ... that are mostly background
 
 
 @register("background")
@@ -23,19 +32,42 @@ def measure_background(a: FaceAnalysis) -> MeasureResult:
     raw: dict[str, float] = {"background_fraction": float(m.mean()), "other_faces": float(a.face_count - 1)}
     if m.sum() < 0.03 * m.size:
         # the person fills the frame: nothing behind them can distract
-        raw.update(edge_density=0.0, texture_energy=0.0, saturated_fraction=0.0)
+        raw.update(edge_density=0.0, edge_density_peak=0.0, texture_energy=0.0, colour_block_fraction=0.0)
         return combine("background", raw)
     grey = cv2.cvtColor(img, cv2.COLOR_RGB2GRAY)
     # smooth first so sensor noise (a sharpness issue) does not read as clutter
     smooth = cv2.GaussianBlur(grey, (0, 0), 1.2)
     edges = cv2.Canny(smooth, 40, 120) > 0
     detail = np.abs(smooth.astype(np.float32) - cv2.GaussianBlur(grey, (0, 0), 3.0).astype(np.float32))
-    hsv = cv2.cvtColor(cv2.GaussianBlur(img, (0, 0), 1.5), cv2.COLOR_RGB2HSV)
+    soft = cv2.GaussianBlur(img, (0, 0), 1.5)
+    hsv = cv2.cvtColor(soft, cv2.COLOR_RGB2HSV)
     sat = (hsv[..., 1] > 150) & (hsv[..., 2] > 60)
     raw.update(
         edge_density=float(edges[m].mean()),
+        edge_density_peak=_busiest_tile(edges, m),
         texture_energy=float(detail[m].mean()),
-        saturated_fraction=float(sat[m].mean()),
+        colour_block_fraction=float((sat & _near_colour_edges(soft))[m].mean()),
     )
     hard = "another person's face is visible" if a.face_count > 1 else None
     return combine("background", raw, hard_fail=hard)
+
+
+def _busiest_tile(edges: np.ndarray, m: np.ndarray) -> float:
+    """Edge share of the busiest tile that is mostly background (0 when no tile qualifies)."""
+    h, w = m.shape
+    best = 0.0
+    for y in range(0, max(1, h - TILE + 1), TILE // 2):
+        for x in range(0, max(1, w - TILE + 1), TILE // 2):
+            mt = m[y:y + TILE, x:x + TILE]
+            if mt.mean() < TILE_MIN_BACKGROUND:
+                continue
+            best = max(best, float(edges[y:y + TILE, x:x + TILE][mt].mean()))
+    return best
+
+
+def _near_colour_edges(rgb: np.ndarray, reach: int = 5) -> np.ndarray:
+    """Pixels within ``reach`` of an edge in the CIELAB colour channels (a*, b*)."""
+    lab = cv2.cvtColor(rgb, cv2.COLOR_RGB2LAB)
+    e = (cv2.Canny(lab[..., 1], 12, 30) > 0) | (cv2.Canny(lab[..., 2], 12, 30) > 0)
+    k = 2 * reach + 1
+    return cv2.dilate(e.astype(np.uint8), np.ones((k, k), np.uint8)) > 0
