@@ -17,6 +17,23 @@ from headshot.attributes import ATTRIBUTE_NAMES
 from headshot.measures import MEASURES, MeasureResult, Term, load_terms, measure_all
 
 
+def _blue_gradient(shape: tuple[int, int]) -> np.ndarray:
+    """A saturated studio-blue backdrop, lighter at the top: smooth, so clean by the contract."""
+    t = np.linspace(0, 1, shape[0], dtype=np.float32)[:, None, None]
+    top, bottom = np.array([80, 125, 225], np.float32), np.array([35, 70, 170], np.float32)
+    return np.broadcast_to(top * (1 - t) + bottom * t, (*shape, 3)).astype(np.uint8).copy()
+
+
+def _corner_flag(bg: np.ndarray) -> np.ndarray:
+    """One small striped flag in the top-left corner of an otherwise plain backdrop."""
+    h, w = bg.shape[:2]
+    fh, fw = h // 6, w // 5
+    for k in range(7):
+        bg[k * fh // 7:(k + 1) * fh // 7, :fw] = (190, 30, 40) if k % 2 == 0 else (245, 245, 245)
+    bg[: fh // 2, : fw // 2] = (30, 40, 120)
+    return bg
+
+
 @pytest.fixture(scope="module")
 def measured(analyzer, astronaut):
     """name -> (analysis, measures) for the astronaut and images derived from it, computed once each."""
@@ -40,6 +57,8 @@ def measured(analyzer, astronaut):
         "padded": lambda: samples.padded(astronaut, 3.0),
         "cluttered": lambda: samples.on_background(astronaut, mask, samples.cluttered(astronaut.shape[:2])),
         "plain": lambda: samples.on_background(astronaut, mask, samples.plain(astronaut.shape[:2])),
+        "studio_blue": lambda: samples.on_background(astronaut, mask, _blue_gradient(astronaut.shape[:2])),
+        "corner_flag": lambda: samples.on_background(astronaut, mask, _corner_flag(samples.plain(astronaut.shape[:2]))),
         "two_faces": lambda: samples.two_faces(astronaut),
     }
 
@@ -144,6 +163,20 @@ def test_clutter_behind_the_person_fails_background(measured):
     # the person is unchanged: framing and lighting do not move
     for attr in ("framing", "lighting"):
         assert abs(score(measured, "cluttered", attr) - score(measured, "original", attr)) < 0.1
+
+
+def test_smooth_saturated_backdrop_is_clean(measured):
+    """Contract: a smoothly varying backdrop is clean however saturated (official studio blue)."""
+    assert raw(measured, "studio_blue", "background", "colour_block_fraction") < 0.01
+    assert score(measured, "studio_blue", "background") >= 0.5
+
+
+def test_one_object_in_a_corner_fails_background(measured):
+    """Contract: a single recognisable object (a flag) fails the background; the busiest tile finds it
+    where the average over the whole backdrop stays low."""
+    assert raw(measured, "corner_flag", "background", "edge_density_peak") > 2 * raw(
+        measured, "corner_flag", "background", "edge_density")
+    assert score(measured, "corner_flag", "background") < 0.5 <= score(measured, "plain", "background")
 
 
 def test_second_face_fails_background_and_framing(measured):
