@@ -122,3 +122,20 @@ def test_occluders_cover_the_eyes_or_the_mouth(astronaut, base):
     assert abs(mouth1 - mouth0) < 3  # the mouth is untouched by sunglasses
     assert abs(mouth2 - 232) < abs(mouth0 - 232) and mouth2 > 150, (mouth0, mouth2)
     assert abs(eyes2 - eyes0) < 3  # ... and the eyes by the mask
+
+
+def test_smear_wipes_fine_texture_off_the_face(astronaut, base):
+    """The low-light smear keeps the face's outlines but removes its fine detail (contract: sharpness 0)."""
+    import cv2
+
+    a, backend, _ = base
+    plans = {name: EditPlan(dict.fromkeys(ATTRIBUTE_NAMES, 1), "", "", 0.5, 7, ops) for name, ops in {
+        "clean": [CLEAN], "smear": [CLEAN, {"family": "sharpness", "op": "smear", "params": {"noise": 10, "strength": 18}}]}.items()}
+    f = a.main_face
+    s = 1 / a.scale
+    lap = {}
+    for name, plan in plans.items():
+        out = backend.render(astronaut, plan, a)
+        face = cv2.cvtColor(out[int(f.y0 * s):int(f.y1 * s), int(f.x0 * s):int(f.x1 * s)], cv2.COLOR_RGB2GRAY)
+        lap[name] = float(cv2.Laplacian(face, cv2.CV_64F).var())
+    assert lap["smear"] < 0.5 * lap["clean"], lap

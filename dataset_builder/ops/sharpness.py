@@ -83,3 +83,14 @@ def lowres(ctx: RenderContext, face_px: int) -> None:
     s = min(1.0, face_px / ctx.geom.face_h)
     small = cv2.resize(img, (max(8, int(w * s)), max(8, int(h * s))), interpolation=cv2.INTER_AREA)
     ctx.frame = cv2.resize(small, (w, h), interpolation=cv2.INTER_CUBIC)
+
+
+@register("sharpness", "smear")
+def smear(ctx: RenderContext, noise: float, strength: float) -> None:
+    """Low-light phone look: sensor noise, then heavy denoising that smears skin texture away
+    (contract: no fine detail visible -> 0). Non-local means, as phone pipelines do."""
+    img = ctx.frame
+    h, w = img.shape[:2]
+    noisy = img + ctx.rng.normal(0, noise, (h, w, 1)).astype(np.float32)
+    u8 = np.clip(noisy, 0, 255).astype(np.uint8)
+    ctx.frame = cv2.fastNlMeansDenoisingColored(u8, None, float(strength), float(strength), 7, 21).astype(np.float32)
