@@ -21,6 +21,7 @@ from typing import Any, Optional
 import numpy as np
 
 from headshot.attributes import ATTRIBUTE_NAMES
+from headshot.predictors import MIN_SHARP_FACE_PX
 
 from .base import BaseRecord, list_portraits
 
@@ -170,7 +171,7 @@ def render_portrait(rec: BaseRecord, cfg: BuildConfig, analyzer, backend, donor:
         out, ctx = backend.render(img, plan, a, donor=donor, max_side=MAX_SIDE, return_context=True)
         labels = dict(plan.targets)
         face_px = info.face_px * ctx.scale
-        if labels["sharpness"] == 1 and face_px < 100:
+        if labels["sharpness"] == 1 and face_px < MIN_SHARP_FACE_PX:
             labels["sharpness"] = 0  # contract: a face under about 100 px is too small to be sharp
             plan.notes.append(f"sharpness 0: face {face_px:.0f} px tall after resizing")
         data = encode_jpeg(out)
@@ -213,7 +214,7 @@ def original_row(img: np.ndarray, info, cfg: BuildConfig, analyzer) -> Optional[
     if any(v is None for v in labels.values()):
         return None
     out, scale = fit_within(img, MAX_SIDE)
-    if labels["sharpness"] == 1 and info.face_px * scale < 100:
+    if labels["sharpness"] == 1 and info.face_px * scale < MIN_SHARP_FACE_PX:
         labels["sharpness"] = 0
     plan = EditPlan(targets={k: int(v) for k, v in labels.items()}, prompt="", negative_prompt="", strength=0.0,
                     seed=variant_seed(cfg.seed, info.record.portrait_id, cfg.variants),

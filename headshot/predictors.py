@@ -18,9 +18,18 @@ from .measures import MeasureResult, measure_all
 FAIL_WITH_OTHER_FACES: tuple[str, ...] = ("framing", "background")
 
 
-def forced_failures(face_count: int) -> tuple[str, ...]:
-    """Attributes the label contract fails outright for an image with ``face_count`` faces."""
-    return FAIL_WITH_OTHER_FACES if face_count > 1 else ()
+# Contract, sharpness: "enough resolution (face at least about 100 pixels tall)". The synthetic
+# labels use the same limit (dataset_builder), so the scorer and the data agree.
+MIN_SHARP_FACE_PX = 100.0
+
+
+def forced_failures(face_count: int, face_px: Optional[float] = None) -> tuple[str, ...]:
+    """Attributes the label contract fails outright: framing and background when another face
+    shows, sharpness when the main face is under ``MIN_SHARP_FACE_PX`` tall in the original image."""
+    out = FAIL_WITH_OTHER_FACES if face_count > 1 else ()
+    if face_px is not None and face_px < MIN_SHARP_FACE_PX:
+        out = (*out, "sharpness")
+    return out
 
 
 class Predictor(Protocol):

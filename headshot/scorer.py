@@ -80,6 +80,7 @@ class HeadshotScorer:
         f = analysis.main_face
         s = analysis.scale
         report.face_box = (f.x0 / s, f.y0 / s, f.x1 / s, f.y1 / s)
+        forced = forced_failures(analysis.face_count, analysis.face_height_px / analysis.scale)
         for attr in ATTRIBUTES:
             p = float(probs[attr.name])
             if not math.isfinite(p):
@@ -87,8 +88,8 @@ class HeadshotScorer:
             thr = float(self.predictor.thresholds.get(attr.name, 0.5))
             m = measures[attr.name]
             passed = p >= thr
-            if attr.name in forced_failures(analysis.face_count):
-                passed, p = False, min(p, thr * 0.5)  # contract: any other visible face fails both
+            if attr.name in forced:
+                passed, p = False, min(p, thr * 0.5)  # contract: another face, or a face too small to be sharp
             if passed:
                 expl = f"{attr.title}: looks fine (weakest cue: {_describe_weakest(m)})"
             else:

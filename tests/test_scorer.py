@@ -68,6 +68,24 @@ def test_two_faces_fail_framing_and_background(scorer, astronaut):
     assert r.to_dict()["face_count"] == 2
 
 
+def test_face_too_small_fails_sharpness_whatever_the_predictor_says(analyzer, astronaut):
+    """Contract: a face under about 100 px cannot show fine detail. The shipped model alone may call
+    a small but clean face sharp; the scorer fails it, as the synthetic labels do."""
+    from headshot.predictors import MIN_SHARP_FACE_PX, forced_failures
+
+    assert forced_failures(1, 80.0) == ("sharpness",)
+    assert forced_failures(1, 150.0) == ()
+    assert set(forced_failures(2, 80.0)) == {"framing", "background", "sharpness"}
+    small = samples.downscaled(astronaut, 0.3)  # the astronaut's face drops to about 60 px
+    shipped = HeadshotScorer(model="auto", analyzer=analyzer)
+    r = shipped.score(small)
+    a = analyzer.analyze(small)
+    assert a.face_height_px / a.scale < MIN_SHARP_FACE_PX
+    s = r.attributes["sharpness"]
+    assert not s.passed and s.probability < s.threshold and s.advice
+    assert shipped.score(astronaut).attributes["sharpness"].passed  # the full-size photo still passes
+
+
 def test_face_box_is_in_original_pixels(scorer, astronaut, report):
     big = np.asarray(Image.fromarray(astronaut).resize((1536, 1536), Image.Resampling.BICUBIC))
     r = scorer.score(big)

@@ -89,7 +89,7 @@ def _dataset_inputs(split: Split, i: int) -> tuple[np.ndarray, Any]:
     return split.image(i), split.measures[i]
 
 
-def real_inputs(split: Split, progress: bool = True) -> tuple[list[int], list[np.ndarray], list[dict], list[str], list[int]]:
+def real_inputs(split: Split, progress: bool = True) -> tuple[list[int], list[np.ndarray], list[dict], list[str], list[tuple[int, float]]]:
     """Analyse real photos once (analysis image + measures); photos with no face are listed, not scored."""
     from headshot.analysis import default_analyzer
     from headshot.measures import measure_all
@@ -103,19 +103,20 @@ def real_inputs(split: Split, progress: bool = True) -> tuple[list[int], list[np
             skipped.append(f"{split.portrait_id[i]}: {e}")
             continue
         keep.append(i)
-        faces.append(a.face_count)
+        faces.append((a.face_count, a.face_height_px / a.scale))
         images.append(a.image)
         measures.append({k: r.raw for k, r in measure_all(a).items()})
     return keep, images, measures, skipped, faces
 
 
-def apply_contract_rules(probs: np.ndarray, face_counts: list[int], thresholds: dict[str, float]) -> np.ndarray:
-    """What the scorer does after the predictor: fail framing and background when another face shows."""
+def apply_contract_rules(probs: np.ndarray, faces: list[tuple[int, float]], thresholds: dict[str, float]) -> np.ndarray:
+    """What the scorer does after the predictor: the contract's outright failures (another face:
+    framing and background; a main face under 100 px: sharpness). ``faces``: (count, main face px)."""
     from headshot.predictors import forced_failures
 
     out = probs.copy()
-    for i, n in enumerate(face_counts):
-        for a in forced_failures(n):
+    for i, (n, px) in enumerate(faces):
+        for a in forced_failures(n, px):
             j = ATTRIBUTE_NAMES.index(a)
             out[i, j] = min(out[i, j], thresholds.get(a, 0.5) * 0.5)
     return out
