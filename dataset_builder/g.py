@@ -32,6 +32,7 @@ P_ZERO = 0.40  # per-attribute chance of drawing 0 (the issue) when both states 
 P_ZERO_BY_ATTR = {"expression": 0.25}  # occluders are one narrow kind of expression issue: keep them a minority
 P_ALL_PRO = 0.12  # share of variants that try to be fully professional
 MAX_ZEROS = 3  # never all issues at once: extra zeros are reverted where 1 is reachable
+P_MONOCHROME = 0.06  # share of variants rendered black and white (label-neutral)
 
 # ---------------------------------------------------------------- prompt templates
 # Several phrasings per attribute and state; the plan records the ones drawn.
@@ -180,11 +181,12 @@ def _u(rng: np.random.Generator, lo: float, hi: float) -> float:
 
 def _colour(rng: np.random.Generator, muted: bool) -> list[int]:
     if muted:
-        # near-white studio walls twice: a bright, evenly lit backdrop must not read as backlight;
+        # near-white studio walls and a high-key pure white: a bright, evenly lit backdrop must not
+        # read as backlight;
         # saturated studio blues/teal (official portraits): smooth, so clean however saturated
         base = rng.choice([[128, 128, 128], [70, 90, 120], [200, 200, 195], [40, 45, 55], [180, 170, 150],
                            [95, 110, 125], [230, 230, 232], [60, 75, 70], [244, 244, 242], [236, 238, 240],
-                           [45, 85, 175], [70, 110, 200], [30, 110, 120]])
+                           [45, 85, 175], [70, 110, 200], [30, 110, 120], [255, 255, 255]])
         return [int(np.clip(c + rng.integers(-18, 19), 0, 255)) for c in base]
     return [int(c) for c in rng.integers(0, 256, 3)]
 
@@ -349,6 +351,9 @@ def make_plan(targets: Mapping[str, int], base_info: Mapping[str, Any], seed: in
     # lighting
     l_op = _pick(rng, ZERO_OPS["lighting"]) if t["lighting"] == 0 else "even"
     ops.append({"family": "lighting", "op": l_op, "params": _lighting_params(rng, l_op)})
+    # camera: some photos are black and white; no label changes, except over a colour cast
+    if l_op != "cast" and rng.random() < P_MONOCHROME:
+        ops.append({"family": "camera", "op": "monochrome", "params": {"tone": _u(rng, -0.5, 1.0)}})
     # sharpness
     if t["sharpness"] == 0:
         s_op = _pick(rng, ZERO_OPS["sharpness"])

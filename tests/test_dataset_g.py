@@ -102,3 +102,20 @@ def test_photo_backdrops_only_when_plates_are_installed():
                 else:
                     assert t["background"] == 1
     assert used[False] == 0 and used[True] > 20, used
+
+
+def test_black_and_white_never_over_a_colour_cast():
+    """Monochrome is label-neutral except over a colour cast (which it would erase): never combined."""
+    import numpy as np
+
+    from dataset_builder.g import make_plan, sample_targets
+
+    mono = 0
+    for seed in range(600):
+        t = sample_targets(np.random.default_rng(seed), PRO, True)
+        plan = make_plan(t, INFO, seed)
+        cam = plan.op("camera")
+        if cam is not None:
+            mono += 1
+            assert cam["op"] == "monochrome" and plan.op("lighting")["op"] != "cast"
+    assert 10 < mono < 80, mono

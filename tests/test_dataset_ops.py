@@ -139,3 +139,12 @@ def test_smear_wipes_fine_texture_off_the_face(astronaut, base):
         face = cv2.cvtColor(out[int(f.y0 * s):int(f.y1 * s), int(f.x0 * s):int(f.x1 * s)], cv2.COLOR_RGB2GRAY)
         lap[name] = float(cv2.Laplacian(face, cv2.CV_64F).var())
     assert lap["smear"] < 0.5 * lap["clean"], lap
+
+
+def test_monochrome_leaves_one_channel_of_light(astronaut, base):
+    a, backend, _ = base
+    plan = EditPlan(dict.fromkeys(ATTRIBUTE_NAMES, 1), "", "", 0.5, 7,
+                    [CLEAN, {"family": "camera", "op": "monochrome", "params": {"tone": 0.0}}])
+    out = backend.render(astronaut, plan, a).astype(int)
+    assert np.abs(out[..., 0] - out[..., 1]).max() <= 1 and np.abs(out[..., 1] - out[..., 2]).max() <= 1
+    assert out.std() > 20  # the picture is still there

@@ -195,7 +195,7 @@ def run_ops(ctx: RenderContext, operations: list[dict[str, Any]], background_def
     ``max_side``: resize to the stored size before the sharpness stage, so JPEG blocks and
     pixelation land on the stored image's own 8x8 grid.
     """
-    from . import attire, background, expression, framing, lighting, sharpness  # noqa: F401  (registration)
+    from . import attire, background, camera, expression, framing, lighting, sharpness  # noqa: F401  (registration)
 
     todo = []
     for o in operations:
