@@ -43,10 +43,10 @@ class BuildConfig:
     limit: Optional[int] = None
     sources: Optional[list[str]] = None
     backend_kwargs: dict[str, Any] = field(default_factory=dict)
-    # also store each portrait unedited where all six of its own labels are known. Off by default:
-    # the original background can only be measured, and on real backdrops that measure is unreliable
-    # (flags pass, plain saturated studio blue fails; see model_card.md), so those rows teach noise.
-    originals: bool = False
+    # also store each portrait unedited where all six of its own labels are known (the background
+    # one measured with the confident margins). They are the only rows with real backdrops, light and
+    # clothing; leaving them out cost real-photo attire and expression (model_card.md).
+    originals: bool = True
 
     def identity(self) -> dict[str, Any]:
         """What must match for a resume to continue the same build."""
@@ -160,6 +160,7 @@ def render_portrait(rec: BaseRecord, cfg: BuildConfig, analyzer, backend, donor:
     if not info.usable:
         return [], _donor_crop(img, a), "skipped: expression undetermined on the base"
     rows = []
+    skipped_variants: list[str] = []
     for v in range(cfg.variants):
         seed = variant_seed(cfg.seed, rec.portrait_id, v)
         rng = np.random.default_rng(seed)
@@ -168,7 +169,11 @@ def render_portrait(rec: BaseRecord, cfg: BuildConfig, analyzer, backend, donor:
         except ValueError as e:
             return [], _donor_crop(img, a), f"skipped: {e}"
         plan = make_plan(targets, info.plan_info(donor is not None, _plates()), seed)
-        out, ctx = backend.render(img, plan, a, donor=donor, max_side=MAX_SIDE, return_context=True)
+        try:
+            out, ctx = backend.render(img, plan, a, donor=donor, max_side=MAX_SIDE, return_context=True)
+        except ValueError as e:  # an edit that cannot be placed on this face (e.g. a mask on a rolled head)
+            skipped_variants.append(f"variant {v}: {e}")
+            continue
         labels = dict(plan.targets)
         face_px = info.face_px * ctx.scale
         if labels["sharpness"] == 1 and face_px < MIN_SHARP_FACE_PX:
@@ -189,7 +194,7 @@ def render_portrait(rec: BaseRecord, cfg: BuildConfig, analyzer, backend, donor:
         row = original_row(img, info, cfg, analyzer)
         if row is not None:
             rows.append(row)
-    return rows, _donor_crop(img, a), "ok"
+    return rows, _donor_crop(img, a), "ok" if not skipped_variants else "ok; " + "; ".join(skipped_variants)
 
 
 def original_row(img: np.ndarray, info, cfg: BuildConfig, analyzer) -> Optional[dict]:

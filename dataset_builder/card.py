@@ -45,6 +45,7 @@ def write_card(out: Path, cfg: Any, report: dict[str, Any]) -> Path:
         "## How it was made",
         f"- Backend: `{cfg.backend}`; {cfg.variants} variants per base portrait; seed {cfg.seed}.",
         "- g draws a target vector per variant (each attribute 0 with probability ~0.4 where both states are reachable, "
+        "expression ~0.25, "
         "at most 3 issues, ~12% fully professional) and maps it to an edit plan (prompt + operations, column `plan`).",
         "- Every variant is composited onto a new backdrop (clean or distracting), so matte artefacts carry no label. "
         "Backdrops are drawn (walls, gradients, shelves, streets, posters, patterns, other faces) or real photographs "
@@ -52,6 +53,8 @@ def write_card(out: Path, cfg: Any, report: dict[str, Any]) -> Path:
         "`photo_defocus`: blurred past recognition, label 1).",
         "- Expression is measured on the base portrait; a base measured 1 can also be given expression 0 by an "
         "occluder (`sunglasses`, `face_mask`: eyes not visible / face covered are 0 by the contract).",
+        "- About 6% of variants are rendered black and white (`camera/monochrome`, label-neutral; never over a "
+        "colour cast or a two-colour pattern).",
         "- Attributes a backend cannot change keep the base portrait's own label: attire from the source's labels.csv, "
         "expression/lighting/sharpness/framing measured on the base with a confident margin (>= 0.8 -> 1, <= 0.2 -> 0); "
         "undetermined portraits are not used for that fixed value.",

@@ -16,9 +16,8 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
     p.add_argument("--backend", choices=["procedural", "diffusion"], default="procedural")
     p.add_argument("--seed", type=int, default=0)
     p.add_argument("--workers", type=int, default=2, help="worker processes")
-    p.add_argument("--originals", action="store_true",
-                   help="also store each portrait unedited where all its labels are known (off by default: the "
-                        "original background label can only be measured, and that measure is unreliable on real backdrops)")
+    p.add_argument("--no-originals", action="store_true",
+                   help="do not also store each portrait unedited (stored by default where all six of its labels are known)")
     p.add_argument("--limit", type=int, default=None, help="use only this many portraits (spread over sources)")
     p.add_argument("--sources", nargs="*", default=None, help="only these source subfolders")
     p.add_argument("--shard-portraits", type=int, default=16, help="base portraits per Parquet shard")
@@ -42,7 +41,7 @@ def run(args: argparse.Namespace) -> int:
             raise HeadshotError("--backend diffusion needs --model-id (a model id or local path)")
         kw = {"model_id": args.model_id, "kind": args.pipeline, "steps": args.steps}
     cfg = BuildConfig(portraits=args.portraits, out=args.out, variants=args.variants, backend=args.backend, seed=args.seed,
-                      originals=args.originals,
+                      originals=not args.no_originals,
                       workers=args.workers, shard_portraits=args.shard_portraits, limit=args.limit, sources=args.sources,
                       backend_kwargs=kw)
     try:

@@ -252,7 +252,7 @@ def _sharpness_params(rng: np.random.Generator, op: str) -> dict[str, Any]:
         # of the face height; from 1.2% (eyelashes and skin texture already gone: real "soft" photos) up
         return {"sigma_frac": _u(rng, 0.012, 0.05)}
     if op == "smear":
-        return {"noise": _u(rng, 6, 14), "strength": _u(rng, 12, 22)}
+        return {"noise": _u(rng, 8, 14), "strength": _u(rng, 14, 22)}
     if op == "defocus":
         return {"radius_frac": _u(rng, 0.04, 0.07)}
     if op == "motion":
@@ -295,7 +295,7 @@ def make_plan(targets: Mapping[str, int], base_info: Mapping[str, Any], seed: in
     """Map targets to prompt + operations. ``base_info`` keys used: ``labels`` (base labels),
     ``head_shoulders`` (bool), ``face_px`` (face height in base pixels), ``side_margin_ok`` (the
     body does not touch the side borders much), ``has_donor`` (another face can be pasted),
-    ``plates`` (names of the real photo plates installed), ``has_landmarks`` (occluders can be placed).
+    ``plates`` (names of the real photo plates installed).
     """
     rng = np.random.default_rng(seed)
     t = {a: int(targets[a]) for a in ATTRIBUTE_NAMES}
@@ -352,7 +352,8 @@ def make_plan(targets: Mapping[str, int], base_info: Mapping[str, Any], seed: in
     l_op = _pick(rng, ZERO_OPS["lighting"]) if t["lighting"] == 0 else "even"
     ops.append({"family": "lighting", "op": l_op, "params": _lighting_params(rng, l_op)})
     # camera: some photos are black and white; no label changes, except over a colour cast
-    if l_op != "cast" and rng.random() < P_MONOCHROME:
+    # (nor over a two-colour pattern, whose colours may share one grey level and leave a plain wall)
+    if l_op != "cast" and bg_op != "pattern" and rng.random() < P_MONOCHROME:
         ops.append({"family": "camera", "op": "monochrome", "params": {"tone": _u(rng, -0.5, 1.0)}})
     # sharpness
     if t["sharpness"] == 0:

@@ -79,8 +79,7 @@ def aggregate(rows: list[dict[str, Any]]) -> dict[str, Any]:
             pa["agree"] += ok
             pa["by_label"][str(int(r[a]))][0] += ok
             pa["by_label"][str(int(r[a]))][1] += 1
-            fam = a if a != "expression" else None
-            op = op_of(plan, fam) if fam else "none"
+            op = op_of(plan, a)
             key = f"{a}/{op}/label={int(r[a])}"
             per_op[key][0] += ok
             per_op[key][1] += 1

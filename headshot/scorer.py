@@ -16,7 +16,7 @@ from .attributes import ATTRIBUTES
 from .errors import HeadshotError, ModelLoadError
 from .imageio import ImageInput
 from .measures import MeasureResult, load_terms, measure_all
-from .predictors import MeasurePredictor, Predictor, forced_failures
+from .predictors import MIN_SHARP_FACE_PX, MeasurePredictor, Predictor, forced_failures
 from .report import AttributeReport, Report
 
 DEFAULT_MODEL_DIR = Path(__file__).resolve().parent / "default_model"
@@ -90,10 +90,14 @@ class HeadshotScorer:
             passed = p >= thr
             if attr.name in forced:
                 passed, p = False, min(p, thr * 0.5)  # contract: another face, or a face too small to be sharp
+            cue = _describe_weakest(m)
+            if attr.name == "sharpness" and attr.name in forced:
+                px = analysis.face_height_px / analysis.scale
+                cue = f"face only {px:.0f} px tall (contract: at least about {MIN_SHARP_FACE_PX:.0f} px)"
             if passed:
-                expl = f"{attr.title}: looks fine (weakest cue: {_describe_weakest(m)})"
+                expl = f"{attr.title}: looks fine (weakest cue: {cue})"
             else:
-                expl = f"{attr.issue[0].upper()}{attr.issue[1:]} suspected; main cue: {_describe_weakest(m)}"
+                expl = f"{attr.issue[0].upper()}{attr.issue[1:]} suspected; main cue: {cue}"
                 if m.note:
                     expl += f"; {m.note}"
             report.attributes[attr.name] = AttributeReport(

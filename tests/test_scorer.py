@@ -83,6 +83,7 @@ def test_face_too_small_fails_sharpness_whatever_the_predictor_says(analyzer, as
     assert a.face_height_px / a.scale < MIN_SHARP_FACE_PX
     s = r.attributes["sharpness"]
     assert not s.passed and s.probability < s.threshold and s.advice
+    assert "px tall" in s.explanation
     assert shipped.score(astronaut).attributes["sharpness"].passed  # the full-size photo still passes
 
 

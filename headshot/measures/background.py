@@ -52,6 +52,12 @@ def measure_background(a: FaceAnalysis) -> MeasureResult:
     return combine("background", raw, hard_fail=hard)
 
 
+def _starts(n: int) -> np.ndarray:
+    """Tile starts every half tile, plus one flush with the far edge so no strip is left out."""
+    s = np.arange(0, max(1, n - TILE + 1), TILE // 2)
+    return np.unique(np.append(s, max(0, n - TILE)))
+
+
 def _busiest_tile(edges: np.ndarray, m: np.ndarray) -> float:
     """Edge share of the busiest tile that is mostly background (0 when no tile qualifies).
 
@@ -60,8 +66,7 @@ def _busiest_tile(edges: np.ndarray, m: np.ndarray) -> float:
     h, w = m.shape
     e_int = cv2.integral((edges & m).astype(np.uint8))
     m_int = cv2.integral(m.astype(np.uint8))
-    ys = np.arange(0, max(1, h - TILE + 1), TILE // 2)
-    xs = np.arange(0, max(1, w - TILE + 1), TILE // 2)
+    ys, xs = _starts(h), _starts(w)
     y1, x1 = np.minimum(ys + TILE, h)[:, None], np.minimum(xs + TILE, w)[None, :]
     y0, x0 = ys[:, None], xs[None, :]
 
