@@ -80,7 +80,8 @@ class HeadshotScorer:
         f = analysis.main_face
         s = analysis.scale
         report.face_box = (f.x0 / s, f.y0 / s, f.x1 / s, f.y1 / s)
-        forced = forced_failures(analysis.face_count, analysis.face_height_px / analysis.scale)
+        face_px = analysis.face_height_px / analysis.scale
+        forced = forced_failures(analysis.face_count, face_px)
         for attr in ATTRIBUTES:
             p = float(probs[attr.name])
             if not math.isfinite(p):
@@ -92,8 +93,7 @@ class HeadshotScorer:
                 passed, p = False, min(p, thr * 0.5)  # contract: another face, or a face too small to be sharp
             cue = _describe_weakest(m)
             if attr.name == "sharpness" and attr.name in forced:
-                px = analysis.face_height_px / analysis.scale
-                cue = f"face only {px:.0f} px tall (contract: at least about {MIN_SHARP_FACE_PX:.0f} px)"
+                cue = f"face only {face_px:.0f} px tall (contract: at least about {MIN_SHARP_FACE_PX:.0f} px)"
             if passed:
                 expl = f"{attr.title}: looks fine (weakest cue: {cue})"
             else:
