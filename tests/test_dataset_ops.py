@@ -28,6 +28,7 @@ DEGRADE = [
     ("framing", "cut_top", {"cut": 0.3}),
     ("framing", "tilt", {"angle": 28}),
     ("framing", "far", {"face_frac": 0.12}),
+    ("expression", "sunglasses", {"tint": [22, 22, 26]}),
 ]
 
 
@@ -122,6 +123,19 @@ def test_occluders_cover_the_eyes_or_the_mouth(astronaut, base):
     assert abs(mouth1 - mouth0) < 3  # the mouth is untouched by sunglasses
     assert abs(mouth2 - 232) < abs(mouth0 - 232) and mouth2 > 150, (mouth0, mouth2)
     assert abs(eyes2 - eyes0) < 3  # ... and the eyes by the mask
+
+
+def test_sunglasses_fail_expression_by_the_eye_luma_cue(astronaut, analyzer, base):
+    """The face mesh still places eyes behind dark lenses; the eye boxes' luma is what sees them."""
+    a, backend, _ = base
+    out = {}
+    for name, ops in {"clean": [CLEAN], "glasses": [CLEAN, {"family": "expression", "op": "sunglasses",
+                                                            "params": {"tint": [22, 22, 26]}}]}.items():
+        img = backend.render(astronaut, EditPlan(dict.fromkeys(ATTRIBUTE_NAMES, 1), "", "", 0.5, 7, ops), a, max_side=512)
+        out[name] = measure_all(analyzer.analyze(img))["expression"]
+    assert out["clean"].raw["eye_luma_ratio"] > 0.5, out["clean"].raw
+    assert out["glasses"].raw["eye_luma_ratio"] < 0.35, out["glasses"].raw
+    assert out["glasses"].weakest == "eye_luma_ratio" and out["glasses"].score < 0.3 < out["clean"].score
 
 
 def test_smear_wipes_fine_texture_off_the_face(astronaut, base):
