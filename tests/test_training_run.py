@@ -87,3 +87,24 @@ def test_two_cpu_ranks_stay_in_sync(tiny_dataset, tmp_path):
     # 16 rows, batch 4 per rank, 2 ranks: 2 optimiser steps per epoch
     log = [json.loads(x) for x in (out / "train_log.jsonl").read_text().splitlines()]
     assert max(r["step"] for r in log) == 4
+
+
+def test_headshot_train_records_the_flags_that_shaped_the_run():
+    """The model card's reproduce line comes from this string: --dataset/--epochs must survive in it,
+    and parsing it again gives the same configuration."""
+    import argparse
+    import shlex
+
+    from training import cli
+    from training.train import config_from_args
+
+    def parse(argv):
+        p = argparse.ArgumentParser()
+        cli.add_arguments(p)
+        return p.parse_intermixed_args(argv)
+
+    args = parse(["--config", TINY, "--dataset", "data/ds v6", "--epochs", "8", "lr=0.01"])
+    line = cli.command_line(args)
+    assert "'--dataset=data/ds v6'" in line and "--epochs=8" in line and "lr=0.01" in line, line
+    again = parse(shlex.split(line)[2:])
+    assert config_from_args(again) == config_from_args(args)

@@ -14,10 +14,21 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     _train.add_arguments(parser)
 
 
+def command_line(args: argparse.Namespace) -> str:
+    """The command as given, every flag that shapes the run included, so the model card can reproduce it."""
+    parts = [f"--config={args.config}"] if args.config else []
+    for flag, val in (("--dataset", args.dataset), ("--output-dir", args.output_dir), ("--epochs", args.epochs),
+                      ("--max-train-samples", args.max_train_samples), ("--max-eval-samples", args.max_eval_samples)):
+        if val is not None:
+            parts.append(f"{flag}={val}")
+    if args.no_resume:
+        parts.append("--no-resume")
+    return "headshot train " + " ".join(shlex.quote(x) for x in parts + list(args.overrides or []))
+
+
 def run(args: argparse.Namespace) -> int:
     cfg = _train.config_from_args(args)
-    res = _train.train(cfg, command="headshot train " + " ".join(
-        shlex.quote(x) for x in ([f"--config={args.config}"] if args.config else []) + list(args.overrides or [])))
+    res = _train.train(cfg, command=command_line(args))
     if "wall_seconds" in res:
         print(json.dumps({k: res[k] for k in ("steps", "validation_macro_issue_f1_tuned", "train_images_per_second",
                                               "wall_seconds")}, indent=2))
