@@ -89,6 +89,8 @@ class FaceAnalysis:
     head_pose: dict[str, float] = field(default_factory=dict)  # roll, yaw, pitch in degrees
     expression_probs: dict[str, float] = field(default_factory=dict)
     warnings: list[str] = field(default_factory=list)
+    # masks several measures share (geometry only), computed once per analysis; never copied by replace()
+    derived: dict[str, object] = field(default_factory=dict, init=False, repr=False, compare=False)
 
     @property
     def face_count(self) -> int:

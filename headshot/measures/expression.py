@@ -29,8 +29,8 @@ def eye_luma_ratio(a: FaceAnalysis) -> float:
     eye box (the corners' span, half as tall) holds sclera and iris when the eye is visible.
     """
     lm = a.landmarks
-    y = luma(a.image.astype(np.float32))
-    h, w = y.shape
+    img = a.image
+    h, w = img.shape[:2]
     vals = []
     for outer, inner in ((RIGHT_EYE_OUTER, RIGHT_EYE_INNER), (LEFT_EYE_OUTER, LEFT_EYE_INNER)):
         c = (lm[outer, :2] + lm[inner, :2]) / 2
@@ -38,9 +38,9 @@ def eye_luma_ratio(a: FaceAnalysis) -> float:
         x0, x1 = int(max(0, c[0] - half_w)), int(min(w, c[0] + half_w + 1))
         y0, y1 = int(max(0, c[1] - half_w / 2)), int(min(h, c[1] + half_w / 2 + 1))
         if x1 > x0 and y1 > y0:
-            vals.append(y[y0:y1, x0:x1].ravel())
+            vals.append(luma(img[y0:y1, x0:x1].astype(np.float32)).ravel())
     left, right = cheek_band(a)
-    cheeks = y[left | right]
+    cheeks = luma(img[left | right].astype(np.float32))
     if not vals or cheeks.size < 20:
         return float("nan")
     return float(np.concatenate(vals).mean() / max(1.0, np.median(cheeks)))

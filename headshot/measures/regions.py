@@ -26,8 +26,16 @@ def cheek_band(a: FaceAnalysis) -> tuple[np.ndarray, np.ndarray]:
     """Boolean masks of the subject's two face halves between the eyes and the mouth.
 
     Using only this band keeps hair, beards and the forehead (often hidden by hair) out of
-    the lighting ratio, as the contract speaks of the cheeks.
+    the lighting ratio, as the contract speaks of the cheeks. Lighting, attire and expression all
+    use it, so it is computed once per analysis.
     """
+    cached = a.derived.get("cheek_band")
+    if cached is None:
+        cached = a.derived["cheek_band"] = _cheek_band(a)
+    return cached
+
+
+def _cheek_band(a: FaceAnalysis) -> tuple[np.ndarray, np.ndarray]:
     face = a.face_mask()
     h, w = face.shape
     yy, xx = np.mgrid[0:h, 0:w]
