@@ -17,10 +17,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 def command_line(args: argparse.Namespace) -> str:
     """The command as given, every flag that shapes the run included, so the model card can reproduce it."""
     parts = [f"--config={args.config}"] if args.config else []
-    for flag, val in (("--dataset", args.dataset), ("--output-dir", args.output_dir), ("--epochs", args.epochs),
-                      ("--max-train-samples", args.max_train_samples), ("--max-eval-samples", args.max_eval_samples)):
-        if val is not None:
-            parts.append(f"{flag}={val}")
+    parts += [f"{flag}={val}" for _, flag, val in _train.given_flags(args)]
     if args.no_resume:
         parts.append("--no-resume")
     return "headshot train " + " ".join(shlex.quote(x) for x in parts + list(args.overrides or []))

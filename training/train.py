@@ -22,7 +22,7 @@ import shutil
 import sys
 import time
 from pathlib import Path
-from typing import Optional, Sequence
+from typing import Any, Optional, Sequence
 
 import numpy as np
 import torch
@@ -275,12 +275,17 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
     p.add_argument("overrides", nargs="*", help="key=value config overrides, e.g. model.lora_r=16")
 
 
+FLAG_KEYS = ("dataset", "output_dir", "epochs", "max_train_samples", "max_eval_samples")
+
+
+def given_flags(args: argparse.Namespace) -> list[tuple[str, str, Any]]:
+    """(config key, CLI flag, value) of each config flag given on the command line."""
+    return [(k, "--" + k.replace("_", "-"), getattr(args, k)) for k in FLAG_KEYS if getattr(args, k) is not None]
+
+
 def config_from_args(args: argparse.Namespace) -> TrainConfig:
     ov = list(args.overrides or [])
-    for key, val in (("dataset", args.dataset), ("output_dir", args.output_dir), ("epochs", args.epochs),
-                     ("max_train_samples", args.max_train_samples), ("max_eval_samples", args.max_eval_samples)):
-        if val is not None:
-            ov.append(f"{key}={val}")
+    ov += [f"{key}={val}" for key, _, val in given_flags(args)]
     if args.no_resume:
         ov.append("resume=none")
     return TrainConfig.load(args.config, ov)
