@@ -248,7 +248,8 @@ def _framing_params(rng: np.random.Generator, op: str) -> dict[str, Any]:
 
 
 def _sharpness_params(rng: np.random.Generator, op: str) -> dict[str, Any]:
-    """Strengths are fractions of the face height. Upper bounds keep the eyes (about 4% of the face
+    """Blur strengths (gaussian, defocus, motion) are fractions of the face height; pixelate and
+    lowres give the face's height in pixels. Their bounds keep the eyes (about 4% of the face
     tall) discernible: a blur that hides them would make expression 0 by the contract ("eyes not
     visible ... blur") while the variant keeps the base's expression label."""
     if op == "gaussian":

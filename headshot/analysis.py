@@ -13,7 +13,7 @@ import os
 import sys
 import threading
 from dataclasses import dataclass, field
-from typing import Optional
+from typing import Any, Optional
 
 import numpy as np
 
@@ -90,7 +90,7 @@ class FaceAnalysis:
     expression_probs: dict[str, float] = field(default_factory=dict)
     warnings: list[str] = field(default_factory=list)
     # masks several measures share (geometry only), computed once per analysis; never copied by replace()
-    derived: dict[str, object] = field(default_factory=dict, init=False, repr=False, compare=False)
+    derived: dict[str, Any] = field(default_factory=dict, init=False, repr=False, compare=False)
 
     @property
     def face_count(self) -> int:

@@ -90,21 +90,20 @@ def test_two_cpu_ranks_stay_in_sync(tiny_dataset, tmp_path):
 
 
 def test_headshot_train_records_the_flags_that_shaped_the_run():
-    """The model card's reproduce line comes from this string: --dataset/--epochs must survive in it,
-    and parsing it again gives the same configuration."""
-    import argparse
+    """The model card's reproduce line comes from this string: --dataset/--epochs/--no-resume must
+    survive in it, and parsing it again (through the real `headshot` parser) gives the same config."""
     import shlex
 
+    from headshot.cli import build_parser
     from training import cli
     from training.train import config_from_args
 
     def parse(argv):
-        p = argparse.ArgumentParser()
-        cli.add_arguments(p)
-        return p.parse_intermixed_args(argv)
+        return build_parser(load="train").parse_args(argv)
 
-    args = parse(["--config", TINY, "--dataset", "data/ds v6", "--epochs", "8", "lr=0.01"])
+    args = parse(["train", "--config", TINY, "--dataset", "data/ds v6", "--epochs", "8", "--no-resume", "lr=0.01"])
     line = cli.command_line(args)
-    assert "'--dataset=data/ds v6'" in line and "--epochs=8" in line and "lr=0.01" in line, line
-    again = parse(shlex.split(line)[2:])
+    assert "'--dataset=data/ds v6'" in line and "--epochs=8" in line and "--no-resume" in line and "lr=0.01" in line, line
+    again = parse(shlex.split(line)[1:])
     assert config_from_args(again) == config_from_args(args)
+    assert config_from_args(args).epochs == 8 and config_from_args(args).resume == "none"

@@ -22,28 +22,43 @@ def _dist(lm: np.ndarray, i: int, j: int) -> float:
     return float(np.linalg.norm(lm[i, :2] - lm[j, :2]))
 
 
-def eye_luma_ratio(a: FaceAnalysis) -> float:
-    """Mean luma of both eye boxes over the cheeks' median: dark lenses read far below open eyes.
-
-    The face mesh places eyes even behind sunglasses, so eye openness alone cannot see them; an
-    eye box (the corners' span, half as tall) holds sclera and iris when the eye is visible.
-    """
-    lm = a.landmarks
-    img = a.image
+def _eye_boxes(a: FaceAnalysis) -> list[np.ndarray]:
+    """Luma of each eye box: the corners' span wide, half as tall, centred between the corners."""
+    lm, img = a.landmarks, a.image
     h, w = img.shape[:2]
-    vals = []
+    out = []
     for outer, inner in ((RIGHT_EYE_OUTER, RIGHT_EYE_INNER), (LEFT_EYE_OUTER, LEFT_EYE_INNER)):
         c = (lm[outer, :2] + lm[inner, :2]) / 2
         half_w = max(1.0, _dist(lm, outer, inner) / 2)
         x0, x1 = int(max(0, c[0] - half_w)), int(min(w, c[0] + half_w + 1))
         y0, y1 = int(max(0, c[1] - half_w / 2)), int(min(h, c[1] + half_w / 2 + 1))
         if x1 > x0 and y1 > y0:
-            vals.append(luma(img[y0:y1, x0:x1].astype(np.float32)).ravel())
+            out.append(luma(img[y0:y1, x0:x1].astype(np.float32)).ravel())
+    return out
+
+
+def eye_visibility(a: FaceAnalysis) -> tuple[float, float]:
+    """(eye_luma_ratio, eye_contrast), both relative to the cheeks' median luma.
+
+    The face mesh places eyes even behind sunglasses, so eye openness alone cannot see them.
+    A visible eye holds sclera, iris and lashes: bright and dark pixels (contrast), and on light
+    skin a mean close to the cheeks' (luma ratio). A dark lens is dark and flat. On dark skin
+    the cheeks are nearly as dark as a lens, so only the contrast (p90 - p10 of the flatter eye
+    box) tells them apart; the luma ratio alone passed sunglasses there.
+    """
+    boxes = _eye_boxes(a)
     left, right = cheek_band(a)
-    cheeks = luma(img[left | right].astype(np.float32))
-    if not vals or cheeks.size < 20:
-        return float("nan")
-    return float(np.concatenate(vals).mean() / max(1.0, np.median(cheeks)))
+    cheeks = luma(a.image[left | right].astype(np.float32))
+    if not boxes or cheeks.size < 20:
+        return float("nan"), float("nan")
+    ref = max(1.0, float(np.median(cheeks)))
+    contrast = min(float(np.percentile(b, 90) - np.percentile(b, 10)) for b in boxes)
+    return float(np.concatenate(boxes).mean() / ref), contrast / ref
+
+
+def eye_luma_ratio(a: FaceAnalysis) -> float:
+    """Mean luma of both eye boxes over the cheeks' median: dark lenses read far below open eyes."""
+    return eye_visibility(a)[0]
 
 
 @register("expression")
@@ -55,12 +70,13 @@ def measure_expression(a: FaceAnalysis) -> MeasureResult:
         fh = a.face_height_px
         raw["mouth_opening"] = _dist(lm, LIP_INNER_TOP, LIP_INNER_BOTTOM) / fh
         raw["mouth_width"] = _dist(lm, MOUTH_LEFT, MOUTH_RIGHT) / fh
-        if p:  # a smile may show teeth; an open mouth without one is talking or surprise
-            raw["mouth_open_unsmiling"] = raw["mouth_opening"] * (1.0 - float(p["happy"]))
+        # a smile may show teeth; an open mouth without one is talking or surprise (no classifier:
+        # every opening counts, as before the smile allowance)
+        raw["mouth_open_unsmiling"] = raw["mouth_opening"] * (1.0 - float(p["happy"]) if p else 1.0)
         r = _dist(lm, RIGHT_EYE_TOP, RIGHT_EYE_BOTTOM) / max(1e-6, _dist(lm, RIGHT_EYE_OUTER, RIGHT_EYE_INNER))
         l_ = _dist(lm, LEFT_EYE_TOP, LEFT_EYE_BOTTOM) / max(1e-6, _dist(lm, LEFT_EYE_OUTER, LEFT_EYE_INNER))
         raw["eye_openness"] = min(r, l_)
-        raw["eye_luma_ratio"] = eye_luma_ratio(a)
+        raw["eye_luma_ratio"], raw["eye_contrast"] = eye_visibility(a)
         raw["abs_yaw"] = abs(a.head_pose.get("yaw", 0.0))
     if p:
         raw["fer_negative"] = float(sum(p[k] for k in NEGATIVE))

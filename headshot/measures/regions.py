@@ -31,7 +31,10 @@ def cheek_band(a: FaceAnalysis) -> tuple[np.ndarray, np.ndarray]:
     """
     cached = a.derived.get("cheek_band")
     if cached is None:
-        cached = a.derived["cheek_band"] = _cheek_band(a)
+        cached = _cheek_band(a)
+        for m in cached:
+            m.setflags(write=False)  # shared by three measures: an in-place edit must raise, not leak
+        a.derived["cheek_band"] = cached
     return cached
 
 
