@@ -56,11 +56,6 @@ def eye_visibility(a: FaceAnalysis) -> tuple[float, float]:
     return float(np.concatenate(boxes).mean() / ref), contrast / ref
 
 
-def eye_luma_ratio(a: FaceAnalysis) -> float:
-    """Mean luma of both eye boxes over the cheeks' median: dark lenses read far below open eyes."""
-    return eye_visibility(a)[0]
-
-
 @register("expression")
 def measure_expression(a: FaceAnalysis) -> MeasureResult:
     raw: dict[str, float] = {}
