@@ -8,14 +8,14 @@ from __future__ import annotations
 
 import numpy as np
 
-from .base import RenderContext, register
+from headshot.measures.regions import luma
 
-LUMA = np.array([0.299, 0.587, 0.114], np.float32)
+from .base import RenderContext, register
 
 
 @register("camera", "monochrome", "camera_light")
 def monochrome(ctx: RenderContext, tone: float = 0.0) -> None:
     """Black and white, optionally toned (``tone`` > 0 warm / sepia, < 0 cool)."""
-    y = ctx.frame @ LUMA
+    y = luma(ctx.frame).astype(np.float32)
     tint = np.array([1.0 + 0.08 * tone, 1.0, 1.0 - 0.08 * tone], np.float32)
     ctx.frame = y[..., None] * tint
